@@ -1,0 +1,139 @@
+# Gleaner build.  `make` builds bin/gleanerd and bin/glean; `make test` runs the
+# unit and integration tests under AddressSanitizer and UBSan.
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR    = $(PREFIX)/bin
+SBINDIR   = $(PREFIX)/sbin
+MANDIR    = $(PREFIX)/share/man
+
+CC       ?= cc
+PKGS      = libcurl expat sqlite3 libxml-2.0 inih libsystemd
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Debian's libev ships no .pc file.
+EV_LIBS   := $(shell pkg-config --libs libev 2>/dev/null || echo -lev)
+
+WERROR   ?= $(if $(CI),-Werror,)
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wno-unused-parameter $(WERROR)
+CPPFLAGS += -D_GNU_SOURCE -DGLEANER_VERSION='"$(VERSION)"' -Ilib $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS)
+
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+LIB_SRC   = $(sort $(wildcard lib/*.c))
+CLI_SRC   = $(sort $(wildcard cli/*.c))
+DAEMON_SRC = $(sort $(wildcard daemon/*.c))
+UNIT_SRC  = $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC  = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+B = build
+LIB_OBJ      = $(LIB_SRC:%.c=$(B)/rel/%.o)
+LIB_OBJ_SAN  = $(LIB_SRC:%.c=$(B)/san/%.o)
+UNIT_BIN     = $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
+FUZZ_BIN     = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+
+PROGS = bin/glean $(if $(DAEMON_SRC),bin/gleanerd,)
+
+.PHONY: all deps test unit integration valgrind fuzz lint install clean bench format example
+all: $(PROGS)
+
+$(B)/rel/%.o: %.c lib/gleaner.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/san/%.o: %.c lib/gleaner.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(filter-out -O2,$(CFLAGS)) $(SAN_FLAGS) -c -o $@ $<
+
+$(B)/libgleaner.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+$(B)/libgleaner-san.a: $(LIB_OBJ_SAN)
+	$(AR) rcs $@ $^
+
+bin/glean: $(CLI_SRC:%.c=$(B)/rel/%.o) $(B)/libgleaner.a
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+bin/gleanerd: $(DAEMON_SRC:%.c=$(B)/rel/%.o) $(B)/libgleaner.a
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS) $(EV_LIBS)
+
+# Sanitizer builds of the programs, used by the integration tests.
+$(B)/san/bin/glean: $(CLI_SRC:%.c=$(B)/san/%.o) $(B)/libgleaner-san.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/san/tests/%: tests/unit/%.c $(B)/libgleaner-san.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(filter-out -O2,$(CFLAGS)) $(SAN_FLAGS) -o $@ $< \
+	    $(B)/libgleaner-san.a $(LDLIBS) $$(pkg-config --libs cmocka)
+
+## deps: install the Debian packages needed to build, test and benchmark (idempotent).
+DEB_PKGS = build-essential pkg-config clang libclang-rt-14-dev \
+           libcurl4-openssl-dev libexpat1-dev libev-dev libsqlite3-dev libxml2-dev \
+           libinih-dev libsystemd-dev libcmocka-dev \
+           python3 python3-feedparser sfeed sqlite3 valgrind cppcheck clang-tidy curl
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q '^install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then echo "deps: all packages present"; exit 0; fi; \
+	echo "deps: installing$$(echo $$missing | sed 's/^/ /')"; \
+	SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing
+
+## test: unit tests, then the corpus comparison and CLI integration tests, all under ASan/UBSan.
+export ASAN_OPTIONS = detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
+test: $(UNIT_BIN) $(B)/san/bin/glean
+	@sh tests/run-tests.sh --unit $(UNIT_BIN) --integration $(B)/san/bin/glean
+
+unit: $(UNIT_BIN)
+	@sh tests/run-tests.sh --unit $(UNIT_BIN)
+
+integration: $(B)/san/bin/glean
+	@sh tests/run-tests.sh --integration $(B)/san/bin/glean
+
+valgrind: bin/glean $(UNIT_SRC:tests/unit/%.c=$(B)/vg/%)
+	@sh tests/run-valgrind.sh bin/glean $(UNIT_SRC:tests/unit/%.c=$(B)/vg/%)
+
+$(B)/vg/%: tests/unit/%.c $(B)/libgleaner.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -o $@ $< $(B)/libgleaner.a $(LDLIBS) $$(pkg-config --libs cmocka)
+
+## fuzz: build the libFuzzer harnesses with clang and run each for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) lib/gleaner.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
+fuzz: $(FUZZ_BIN)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	    --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Ilib lib cli daemon
+	clang-tidy --quiet $(LIB_SRC) $(CLI_SRC) $(DAEMON_SRC) -- $(CPPFLAGS) -std=c11
+
+format:
+	clang-format -i lib/*.[ch] cli/*.c $(wildcard daemon/*.[ch]) tests/unit/*.[ch] tests/fuzz/*.c
+
+## example: read the bundled example feed (the daemon's example comes with it).
+example: bin/glean
+	bin/glean parse --format summary config/example-feed.xml
+
+bench: bin/glean build/libgleaner.a
+	@sh bench/parse/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 bin/glean $(DESTDIR)$(BINDIR)/glean
+	[ ! -x bin/gleanerd ] || { install -d $(DESTDIR)$(SBINDIR) && \
+	    install -m 755 bin/gleanerd $(DESTDIR)$(SBINDIR)/gleanerd; }
+	install -m 644 man/glean.1 $(DESTDIR)$(MANDIR)/man1/glean.1
+
+clean:
+	rm -rf $(B) bin
