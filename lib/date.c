@@ -72,37 +72,13 @@ static const struct {
 	{ "nzdt", 780 },
 };
 
-static int
-lc(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
-static int
-isdig(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static int
-isalph(int c)
-{
-	c = lc(c);
-	return c >= 'a' && c <= 'z';
-}
-
-static int
-isblank_(int c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
+/* Character classes by hand: <ctype.h> follows the locale. */
+#define LC(c)	   ((c) >= 'A' && (c) <= 'Z' ? (c) + ('a' - 'A') : (c))
+#define ISDIG(c)   ((c) >= '0' && (c) <= '9')
+#define ISALPHA(c) (LC(c) >= 'a' && LC(c) <= 'z')
+#define ISBLANK(c) ((c) == ' ' || ((c) >= '\t' && (c) <= '\r'))
 /* Word separators: commas turn up anywhere ("Mon, 13 Feb, 2012", "Feb 16, 2023"). */
-static int
-issep(int c)
-{
-	return isblank_(c) || c == ',';
-}
+#define ISSEP(c)   (ISBLANK(c) || (c) == ',')
 
 /* Case-insensitive comparison of p[0..n) with a lowercase literal. */
 static int
@@ -113,7 +89,7 @@ eqi(const char *p, size_t n, const char *lit)
 	if (n != strlen(lit))
 		return 0;
 	for (i = 0; i < n; i++)
-		if (lc((unsigned char)p[i]) != lit[i])
+		if (LC(p[i]) != lit[i])
 			return 0;
 	return 1;
 }
@@ -136,7 +112,7 @@ name_index(const char *p, size_t n, const char *const *tab, int ntab)
 		if (n > strlen(tab[k]))
 			continue;
 		for (i = 0; i < n; i++)
-			if (lc((unsigned char)p[i]) != tab[k][i])
+			if (LC(p[i]) != tab[k][i])
 				break;
 		if (i == n)
 			return k;
@@ -165,7 +141,7 @@ run(struct sc *s, int *v)
 	int n = 0;
 
 	*v = 0;
-	while (s->p < s->e && isdig((unsigned char)*s->p)) {
+	while (s->p < s->e && ISDIG(*s->p)) {
 		if (n < 8)
 			*v = *v * 10 + (*s->p - '0');
 		else
@@ -180,9 +156,9 @@ run(struct sc *s, int *v)
 static void
 frac(struct sc *s)
 {
-	if (s->e - s->p >= 2 && (s->p[0] == '.' || s->p[0] == ',') && isdig((unsigned char)s->p[1])) {
+	if (s->e - s->p >= 2 && (s->p[0] == '.' || s->p[0] == ',') && ISDIG(s->p[1])) {
 		s->p++;
-		while (s->p < s->e && isdig((unsigned char)*s->p))
+		while (s->p < s->e && ISDIG(*s->p))
 			s->p++;
 	}
 }
@@ -196,7 +172,7 @@ word(struct sc *s, struct sc *w)
 {
 	int depth = 0;
 
-	while (s->p < s->e && issep((unsigned char)*s->p))
+	while (s->p < s->e && ISSEP(*s->p))
 		s->p++;
 	w->p = s->p;
 	if (s->p == s->e) {
@@ -205,8 +181,8 @@ word(struct sc *s, struct sc *w)
 	}
 	if (*s->p == '(') {
 		do {
-			if (*s->p == '(')
-				depth++;
+			if (*s->p == '(' && ++depth > 16)
+				return W_BAD; /* bounds depth on any input */
 			else if (*s->p == ')')
 				depth--;
 			s->p++;
@@ -214,7 +190,7 @@ word(struct sc *s, struct sc *w)
 		w->e = s->p;
 		return depth ? W_BAD : W_COMMENT;
 	}
-	while (s->p < s->e && !issep((unsigned char)*s->p) && *s->p != '(')
+	while (s->p < s->e && !ISSEP(*s->p) && *s->p != '(')
 		s->p++;
 	w->e = s->p;
 	return W_WORD;
@@ -234,7 +210,7 @@ zone_word(const char *p, size_t n, int *off)
 	/* "Etc/GMT" is fine, but Etc/GMT+5 means UTC-5 (POSIX signs): names only. */
 	if (n > 4 && eqi(p, 4, "etc/")) {
 		for (i = 4; i < n; i++)
-			if (!isalph((unsigned char)p[i]))
+			if (!ISALPHA(p[i]))
 				return -1;
 		p += 4;
 		n -= 4;
@@ -272,8 +248,8 @@ zone_word(const char *p, size_t n, int *off)
 	}
 	/* RFC 822's military zones, with its signs (A is -1, N is +1), as
 	 * feedparser has them; J is local time, which says nothing. */
-	if (n == 1 && isalph((unsigned char)p[0])) {
-		c = lc((unsigned char)p[0]);
+	if (n == 1 && ISALPHA(p[0])) {
+		c = LC(p[0]);
 		if (c == 'z')
 			*off = 0;
 		else if (c >= 'a' && c <= 'i')
@@ -294,47 +270,43 @@ zone_word(const char *p, size_t n, int *off)
 	return -1;
 }
 
-/* 0 if not a meridiem, 1 am, 2 pm. */
+/* An am/pm marker: 1 applied, 0 not one, -1 one without a valid hour. */
 static int
-ampm_kind(const char *p, size_t n)
+ampm(const char *p, size_t n, struct dt *d)
 {
-	if (eqi(p, n, "am") || eqi(p, n, "a.m."))
-		return 1;
-	if (eqi(p, n, "pm") || eqi(p, n, "p.m."))
-		return 2;
-	return 0;
-}
+	int pm;
 
-static int
-set_ampm(struct dt *d, int kind)
-{
+	if (eqi(p, n, "am") || eqi(p, n, "a.m."))
+		pm = 0;
+	else if (eqi(p, n, "pm") || eqi(p, n, "p.m."))
+		pm = 12;
+	else
+		return 0;
 	if (!d->has_time || d->hour < 1 || d->hour > 12)
 		return -1;
-	d->hour = d->hour % 12 + (kind == 2 ? 12 : 0);
-	return 0;
+	d->hour = d->hour % 12 + pm;
+	return 1;
 }
 
-/* h[h]:mm[:ss[.fff]] with an am/pm stuck on ("8:56pm"); the whole word. */
+/* h[h]:m[m][:s[s][.fff]], or with hour_only a bare hh (ISO 8601 "T15Z"). */
 static int
-time_word(struct sc *w, struct dt *d)
+time_ext(struct sc *s, struct dt *d, int hour_only)
 {
-	int n, k;
+	int n;
 
-	if ((n = run(w, &d->hour)) < 1 || n > 2 || !eat(w, ':'))
+	if ((n = run(s, &d->hour)) < 1 || n > 2)
 		return -1;
-	if ((n = run(w, &d->min)) < 1 || n > 2)
-		return -1;
-	if (eat(w, ':')) {
-		if ((n = run(w, &d->sec)) < 1 || n > 2)
-			return -1;
-		frac(w);
-	}
 	d->has_time = 1;
-	if (w->p == w->e)
-		return 0;
-	if ((k = ampm_kind(w->p, (size_t)(w->e - w->p))) == 0)
+	if (!eat(s, ':'))
+		return hour_only && n == 2 ? 0 : -1;
+	if ((n = run(s, &d->min)) < 1 || n > 2)
 		return -1;
-	return set_ampm(d, k);
+	if (eat(s, ':')) {
+		if ((n = run(s, &d->sec)) < 1 || n > 2)
+			return -1;
+		frac(s);
+	}
+	return 0;
 }
 
 /*
@@ -352,7 +324,7 @@ zone_label(const struct sc *w)
 	if (n < 2 || n > 5)
 		return 0;
 	for (i = 0; i < n; i++) {
-		if (!isalph((unsigned char)w->p[i]))
+		if (!ISALPHA(w->p[i]))
 			return 0;
 		if (w->p[i] >= 'a')
 			caps = 0;
@@ -372,8 +344,8 @@ tail(struct sc *s, struct dt *d, int year_last)
 	int       r, k, n, numeric;
 
 	r = word(s, &w);
-	if (r == W_WORD && (k = ampm_kind(w.p, (size_t)(w.e - w.p))) != 0) {
-		if (set_ampm(d, k) == -1)
+	if (r == W_WORD && (k = ampm(w.p, (size_t)(w.e - w.p), d)) != 0) {
+		if (k == -1)
 			return -1;
 		r = word(s, &w);
 	}
@@ -464,9 +436,11 @@ parse_rfc(struct sc *s, struct dt *d)
 		}
 	} else
 		return -1;
+	/* The time, with an am/pm maybe stuck on ("8:56pm"). */
 	save = *s;
 	if (word(s, &w) == W_WORD && memchr(w.p, ':', (size_t)(w.e - w.p)) != NULL) {
-		if (time_word(&w, d) == -1)
+		if (time_ext(&w, d, 0) == -1 ||
+		    (w.p != w.e && ampm(w.p, (size_t)(w.e - w.p), d) != 1))
 			return -1;
 	} else {
 		if (year_last)
@@ -485,7 +459,8 @@ parse_rfc(struct sc *s, struct dt *d)
 static int
 parse_iso(struct sc *s, struct dt *d)
 {
-	int n, v, sep;
+	struct sc save;
+	int       n, v, sep;
 
 	n = run(s, &v);
 	if (n == 8) {
@@ -511,13 +486,14 @@ parse_iso(struct sc *s, struct dt *d)
 		return -1;
 	if (s->p == s->e)
 		return 0;
-	if (lc((unsigned char)*s->p) == 't')
+	if (LC(*s->p) == 't')
 		s->p++;
-	else if (isblank_((unsigned char)*s->p))
-		while (s->p < s->e && isblank_((unsigned char)*s->p))
+	else if (ISBLANK(*s->p))
+		while (s->p < s->e && ISBLANK(*s->p))
 			s->p++;
 	else
 		return -1;
+	save = *s;
 	n = run(s, &v);
 	if (n == 4 || n == 6) {
 		/* Basic format: 151018 */
@@ -528,28 +504,13 @@ parse_iso(struct sc *s, struct dt *d)
 		}
 		d->hour = v / 100;
 		d->min = v % 100;
-	} else if (n == 1 || n == 2) {
-		d->hour = v;
-		if (eat(s, ':')) {
-			if ((n = run(s, &d->min)) < 1 || n > 2)
-				return -1;
-			if (eat(s, ':')) {
-				if ((n = run(s, &d->sec)) < 1 || n > 2)
-					return -1;
-				frac(s);
-			}
-		} else if (n != 2)
+	} else {
+		*s = save;
+		if (time_ext(s, d, 1) == -1)
 			return -1;
-	} else
-		return -1;
+	}
 	d->has_time = 1;
 	return tail(s, d, 0);
-}
-
-static int
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant). */
@@ -594,7 +555,8 @@ finish(const struct dt *d, int64_t *out)
 
 	if (d->year < 1 || d->year > 9999 || d->mon < 1 || d->mon > 12 || d->day < 1)
 		return -1;
-	if (d->day > mdays[d->mon - 1] + (d->mon == 2 && leap(d->year)))
+	if (d->day > mdays[d->mon - 1] + (d->mon == 2 && d->year % 4 == 0 &&
+					    (d->year % 100 != 0 || d->year % 400 == 0)))
 		return -1;
 	if (d->hour > 24 || d->min > 59 || d->sec > 60 || (d->hour == 24 && (d->min || d->sec)))
 		return -1;
@@ -619,20 +581,20 @@ date_parse(const char *s, size_t len, int64_t *out)
 		return -1;
 	sc.p = s;
 	sc.e = s + len;
-	while (sc.p < sc.e && isblank_((unsigned char)*sc.p))
+	while (sc.p < sc.e && ISBLANK(*sc.p))
 		sc.p++;
-	while (sc.e > sc.p && isblank_((unsigned char)sc.e[-1]))
+	while (sc.e > sc.p && ISBLANK(sc.e[-1]))
 		sc.e--;
 	/* A leading weekday adds nothing and is often wrong: skip it unread. */
-	for (q = sc.p; q < sc.e && isalph((unsigned char)*q); q++)
+	for (q = sc.p; q < sc.e && ISALPHA(*q); q++)
 		;
 	if (q < sc.e && *q == '.')
 		q++;
 	if (name_index(sc.p, (size_t)(q - sc.p), wdays, 7) != -1)
-		for (sc.p = q; sc.p < sc.e && issep((unsigned char)*sc.p); sc.p++)
+		for (sc.p = q; sc.p < sc.e && ISSEP(*sc.p); sc.p++)
 			;
 	memset(&d, 0, sizeof(d));
-	for (q = sc.p; q < sc.e && isdig((unsigned char)*q); q++)
+	for (q = sc.p; q < sc.e && ISDIG(*q); q++)
 		;
 	if (q - sc.p >= 4)
 		r = parse_iso(&sc, &d);

@@ -432,6 +432,8 @@ feed_parser_finish(struct feed_parser *p)
 			json_feed_parse(p, p->json.data ? p->json.data : "", p->json.len);
 	}
 	f = p->feed;
+	if (p->in.repairs && f->bozo_reason[0] && p->in.first_repair_line < f->bozo_line)
+		f->bozo_reason[0] = '\0'; /* report the earliest fault */
 	if (p->in.repairs)
 		feed_set_bozo(f, p->in.first_repair_line, "%s (%u repairs)", p->in.first_repair,
 			      p->in.repairs);

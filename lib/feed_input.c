@@ -622,11 +622,13 @@ static size_t
 prologue_skip(struct feed_input *in, const char *s, size_t n)
 {
 	size_t i;
+	int    decl = 1;
 
 	for (i = 0; i + 5 <= n; i++)
 		if (s[i] == '<' && !memcmp(s + i, "<?xml", 5))
 			break;
 	if (i + 5 > n) {
+		decl = 0;
 		for (i = 0; i < n && s[i] != '<'; i++)
 			;
 		if (i == n)
@@ -638,9 +640,12 @@ prologue_skip(struct feed_input *in, const char *s, size_t n)
 		for (k = 0; k < i; k++)
 			if (!isspace((unsigned char)s[k]))
 				break;
+		/* Whitespace before the first element is harmless; before the
+		 * XML declaration it is a well-formedness error, as feedparser
+		 * reports it too. */
 		if (k < i || memchr(s, '<', i) != NULL)
 			note_repair(in, "content before the XML declaration dropped");
-		else
+		else if (decl)
 			note_repair(in, "whitespace before the XML declaration dropped");
 		in->line = 1;
 		for (k = 0; k < i; k++)

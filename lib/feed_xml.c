@@ -277,6 +277,9 @@ resolve(struct xml_state *st, const char *qname, const char **local)
 
 		if (plen == 0)
 			return NS_CORE;
+		if (strcmp(prefix, "xmlns"))
+			feed_set_bozo(st->p->feed, (unsigned)XML_GetCurrentLineNumber(st->xp),
+				      "undeclared namespace prefix '%s'", prefix);
 		for (i = 0; i < sizeof(ns_prefixes) / sizeof(ns_prefixes[0]); i++)
 			if (!strcmp(prefix, ns_prefixes[i].prefix))
 				return ns_prefixes[i].ns;
@@ -441,6 +444,13 @@ capture_store(struct xml_state *st, struct capture *c)
 			set_url(&f->link, c->base, s);
 		break;
 	case EL_ID:
+		if (!it && st->in_feed && f->link == NULL) {
+			/* Atom: a feed without an alternate link is known by its id. */
+			t = text_collapse_ws(s, n);
+			if (*t)
+				f->link = url_resolve(c->base, t);
+			free(t);
+		}
 		if (it) {
 			t = text_collapse_ws(s, n);
 			if (*t) {
@@ -883,6 +893,10 @@ on_start_el(struct xml_state *st, const char *qname, const XML_Char **atts, enum
 			capture_begin(st, el, TEXT_XHTML, 0, CONTENT_CAP);
 		break;
 	case EL_ID:
+		if (!it && st->in_feed && !st->in_image && !st->in_textinput) {
+			capture_begin(st, el, TEXT_PLAIN, 0, FIELD_CAP);
+			break;
+		}
 		/* Only the entry's own id: media:content and others carry guids too. */
 		if (!it || st->in_source || st->depth != st->item_depth + 1)
 			break;

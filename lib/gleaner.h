@@ -58,6 +58,9 @@ void date_format(int64_t t, char out[21]);
 /* entities.c: the HTML5 named character references (generated table).
  * name excludes '&' and ';'.  Returns the UTF-8 expansion or NULL. */
 const char *entity_lookup(const char *name, size_t len);
+int entity_legacy(const char *name, size_t len); /* valid without ';' ("amp", "eacute") */
+int entity_html4(const char *name, size_t len);  /* one of HTML 4's 252 names */
+int unicode_isword(uint32_t cp);                 /* Python re's \w, for feedparser's rules */
 
 /* text.c: HTML-to-text rules shared by the feed parser and the output. */
 /* TEXT(): drop script/style elements and comments, drop tags, decode

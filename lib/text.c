@@ -242,7 +242,7 @@ strip_script_style(struct buf *b, const char *s, size_t n)
 		e = 0;
 		/* the alternation tries script, then style; their second
 		 * letters differ, so at most one name matches */
-		for (which = 0; which < 2 && e == 0; which++) {
+		for (which = 0; which < 2; which++) {
 			if ((q = match_open(s, n, k + 1, which, low, &v)) != 0) {
 				e = find_close(&cc[v], s, n, q, low, strlen(rawnames[which]));
 				break;
