@@ -115,7 +115,7 @@ fuzz: $(FUZZ_BIN)
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	    --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Ilib lib cli daemon
+	    --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Ilib lib cli $(wildcard daemon)
 	clang-tidy --quiet $(LIB_SRC) $(CLI_SRC) $(DAEMON_SRC) -- $(CPPFLAGS) -std=c11
 
 format:

@@ -43,6 +43,7 @@ static const struct alias {
 	{"unicode11utf8", "UTF-8", NULL},
 	{"unicode20utf8", "UTF-8", NULL},
 	{"xunicode20utf8", "UTF-8", NULL},
+	{"isoir193", "UTF-8", NULL},
 
 	{"usascii", "US-ASCII", NULL},
 	{"ascii", "US-ASCII", NULL},
@@ -218,6 +219,9 @@ static const struct alias {
 	{"ucs2be", "UCS-2BE", NULL},
 	{"ucs4", "UCS-4", NULL},
 	{"iso10646ucs4", "UCS-4", NULL},
+	{"iso10646", "UCS-4", NULL},
+	{"106461", "UCS-4", NULL},
+	{"csucs4", "UCS-4", NULL},
 	{"ucs4le", "UCS-4LE", NULL},
 	{"ucs4be", "UCS-4BE", NULL},
 	{"utf7", "UTF-7", NULL},
@@ -376,7 +380,8 @@ charset_normalize(const char *name, char *out, size_t outsz)
 		pick = gen;
 	}
 	if (pick == NULL) {
-		if (!iconv_has(label))
+		/* glibc's OSF registry names for its UCS-2/4 internals: no document's. */
+		if (strncmp(key, "osf", 3) == 0 || !iconv_has(label))
 			return NULL;
 		pick = label;
 	}
@@ -531,28 +536,37 @@ charset_conv_new(const char *from)
 {
 	struct charset_conv *c;
 	char                 name[LABEL_MAX];
+	const char          *n;
 
 	if (charset_normalize(from, name, sizeof(name)) == NULL)
 		return NULL;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
 	c->cd = (iconv_t)-1;
-	memcpy(c->name, name, sizeof(name));
-	if (!strncmp(name, "UTF-16", 6) || !strncmp(name, "UCS-2", 5))
+	/*
+	 * glibc's UCS-4 decoder passes values up to 0x7FFFFFFF on to the UTF-8
+	 * encoder, which writes them as 5- and 6-byte sequences: read UCS-4 as
+	 * UTF-32, which refuses anything past U+10FFFF and surrogates.
+	 */
+	if (strncmp(name, "UCS-4", 5) == 0)
+		snprintf(c->name, sizeof(c->name), "UTF-32%s", name + 5);
+	else
+		memcpy(c->name, name, sizeof(name));
+	n = c->name;
+	if (!strncmp(n, "UTF-16", 6) || !strncmp(n, "UCS-2", 5))
 		c->unit = 2;
-	else if (!strncmp(name, "UTF-32", 6) || !strncmp(name, "UCS-4", 5))
+	else if (!strncmp(n, "UTF-32", 6))
 		c->unit = 4;
 	else
 		c->unit = 1;
-	c->sniff = c->sniffing = c->unit > 1 && (!strcmp(name, "UTF-16") ||
-						 !strcmp(name, "UTF-32") ||
-						 !strcmp(name, "UCS-2") || !strcmp(name, "UCS-4"));
+	c->sniff = !strcmp(n, "UTF-16") || !strcmp(n, "UTF-32") || !strcmp(n, "UCS-2");
+	c->sniffing = c->sniff;
 	c->start = 1;
 	if (c->sniff) {
 		/* Both orders must be there: the stream decides which is used. */
 		if (conv_open_order(c, 0) == -1 || conv_open_order(c, 1) == -1)
 			goto err;
-	} else if ((c->cd = iconv_open("UTF-8", name)) == (iconv_t)-1) {
+	} else if ((c->cd = iconv_open("UTF-8", n)) == (iconv_t)-1) {
 		goto err;
 	}
 	return c;
@@ -573,13 +587,17 @@ charset_conv_free(struct charset_conv *c)
 
 /*
  * Appends to out without cutting a UTF-8 sequence when the cap is reached:
- * half a character at the end would be one more thing to repair.
+ * half a character at the end would be one more thing to repair.  Once
+ * cut, out takes nothing more, or a short character could slip in after
+ * the gap.
  */
 static int
 out_add(struct buf *out, const char *p, size_t n)
 {
 	size_t room = out->cap - out->len;
 
+	if (out->truncated)
+		return 0;
 	if (n > room) {
 		n = room;
 		while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
@@ -614,12 +632,40 @@ replace(struct charset_conv *c, struct buf *out, unsigned *ninvalid)
 }
 
 /*
+ * glibc's UTF-8 decoder (also under aliases such as ISO-IR-193) takes the
+ * old 5- and 6-byte forms and values past U+10FFFF, and its UTF-8 encoder
+ * writes them back out.  Such a character is replaced here, so that what
+ * leaves is always valid UTF-8.  All else iconv writes is well-formed, so
+ * a lead byte tells the length.
+ */
+static int
+emit_checked(struct charset_conv *c, struct buf *out, const char *p, size_t n,
+	     unsigned *ninvalid)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t               i, from = 0, len;
+
+	for (i = 0; i < n; i++) {
+		if (u[i] < 0xF4 || (u[i] == 0xF4 && i + 1 < n && u[i + 1] < 0x90))
+			continue;
+		len = u[i] < 0xF8 ? 4 : u[i] < 0xFC ? 5 : 6;
+		if (len > n - i)
+			len = n - i;
+		if (emit(c, out, p + from, i - from) == -1 || replace(c, out, ninvalid) == -1)
+			return -1;
+		i += len - 1;
+		from = i + 1;
+	}
+	return emit(c, out, p + from, n - from);
+}
+
+/*
  * Converts as much of *in as iconv takes, in OBUF_SIZE blocks.  Returns 0
  * when all was converted, EILSEQ or EINVAL where it stopped (*in points
  * there), or -1 on an out-of-memory or unexpected iconv error.
  */
 static int
-convert(struct charset_conv *c, char **in, size_t *left, struct buf *out)
+convert(struct charset_conv *c, char **in, size_t *left, struct buf *out, unsigned *ninvalid)
 {
 	char   obuf[OBUF_SIZE], *op;
 	size_t oleft, r;
@@ -630,7 +676,7 @@ convert(struct charset_conv *c, char **in, size_t *left, struct buf *out)
 		oleft = sizeof(obuf);
 		r = iconv(c->cd, in, left, &op, &oleft);
 		e = errno;
-		if (emit(c, out, obuf, (size_t)(op - obuf)) == -1)
+		if (emit_checked(c, out, obuf, (size_t)(op - obuf), ninvalid) == -1)
 			return -1;
 		if (r != (size_t)-1)
 			return 0;
@@ -665,7 +711,7 @@ drain_carry(struct charset_conv *c, const char **in, size_t *len, struct buf *ou
 		n = c->ncarry + take;
 		wp = win;
 		wleft = n;
-		if ((r = convert(c, &wp, &wleft, out)) == -1)
+		if ((r = convert(c, &wp, &wleft, out, ninvalid)) == -1)
 			return -1;
 		used = n - wleft;
 		if (used >= c->ncarry) {
@@ -712,7 +758,7 @@ finish(struct charset_conv *c, struct buf *out, unsigned *ninvalid)
 	}
 	/* Decoders such as BIG5-HKSCS keep a character back to see if the next combines. */
 	if (iconv(c->cd, NULL, NULL, &op, &oleft) != (size_t)-1 &&
-	    emit(c, out, obuf, (size_t)(op - obuf)) == -1)
+	    emit_checked(c, out, obuf, (size_t)(op - obuf), ninvalid) == -1)
 		return -1;
 	iconv(c->cd, NULL, NULL, NULL, NULL);
 	c->start = 1;
@@ -757,7 +803,7 @@ charset_conv_run(struct charset_conv *c, const char *in, size_t len, struct buf 
 		/* iconv(3) takes char ** for input it never writes. */
 		ip = (char *)in;
 		ileft = len;
-		if ((r = convert(c, &ip, &ileft, out)) == -1)
+		if ((r = convert(c, &ip, &ileft, out, ninvalid)) == -1)
 			return -1;
 		in = ip;
 		len = ileft;

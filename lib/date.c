@@ -165,7 +165,8 @@ frac(struct sc *s)
 
 /*
  * Next word: separators are skipped, a parenthesized RFC 2822 comment is
- * one word whatever it holds.  W_BAD is an unclosed comment.
+ * one word whatever it holds.  W_BAD is an unclosed comment (or one
+ * nested absurdly deep: depth stays bounded on any input).
  */
 static int
 word(struct sc *s, struct sc *w)
@@ -181,12 +182,12 @@ word(struct sc *s, struct sc *w)
 	}
 	if (*s->p == '(') {
 		do {
-			if (*s->p == '(' && ++depth > 16)
-				return W_BAD; /* bounds depth on any input */
+			if (*s->p == '(')
+				depth++;
 			else if (*s->p == ')')
 				depth--;
 			s->p++;
-		} while (s->p < s->e && depth > 0);
+		} while (s->p < s->e && depth > 0 && depth < 16);
 		w->e = s->p;
 		return depth ? W_BAD : W_COMMENT;
 	}
@@ -341,7 +342,7 @@ static int
 tail(struct sc *s, struct dt *d, int year_last)
 {
 	struct sc w;
-	int       r, k, n, numeric;
+	int       r, k, numeric;
 
 	r = word(s, &w);
 	if (r == W_WORD && (k = ampm(w.p, (size_t)(w.e - w.p), d)) != 0) {
@@ -358,7 +359,7 @@ tail(struct sc *s, struct dt *d, int year_last)
 			r = word(s, &w);
 	}
 	if (year_last) {
-		if (r != W_WORD || (n = run(&w, &d->year)) != 4 || w.p != w.e)
+		if (r != W_WORD || run(&w, &d->year) != 4 || w.p != w.e)
 			return -1;
 		r = word(s, &w);
 		if (r == W_WORD && !d->has_zone &&
@@ -472,7 +473,7 @@ parse_iso(struct sc *s, struct dt *d)
 		d->mon = d->day = 1;
 		if (s->p == s->e)
 			return 0;
-		sep = *s->p;
+		sep = (unsigned char)*s->p;
 		if (sep != '-' && sep != '/')
 			return -1;
 		s->p++;

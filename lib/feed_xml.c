@@ -292,11 +292,11 @@ static enum el
 lookup_el(enum ns ns, const char *local)
 {
 	char               lower[32];
-	struct eltab       key;
+	struct eltab       key = {0};
 	const struct eltab *e;
 	size_t             i;
 
-	for (i = 0; local[i] && i < sizeof(lower) - 1; i++)
+	for (i = 0; i < sizeof(lower) - 1 && local[i]; i++)
 		lower[i] = (char)tolower((unsigned char)local[i]);
 	if (local[i])
 		return EL_NONE;
@@ -544,7 +544,7 @@ capture_store(struct xml_state *st, struct capture *c)
 		break;
 	case EL_TTL:
 		if (!it)
-			f->ttl = atoi(s);
+			f->ttl = (int)strtol(s, NULL, 10);
 		break;
 	case EL_GENERATOR:
 		if (!it && f->generator == NULL)
@@ -564,7 +564,7 @@ capture_store(struct xml_state *st, struct capture *c)
 		break;
 	case EL_HOUR:
 		if (st->in_skiphours) {
-			int h = atoi(s);
+			long h = strtol(s, NULL, 10);
 
 			if (h >= 0 && h <= 24)
 				f->skip_hours |= 1u << (h % 24);
@@ -1110,7 +1110,7 @@ start_cb(void *ud, const XML_Char *qname, const XML_Char **atts)
 	}
 
 	ns = resolve(st, qname, &local);
-	el = fr->el = EL_NONE;
+	fr->el = EL_NONE;
 	if (c->active) {
 		/* An author element that holds <name>: a container after all. */
 		if (c->author_ok && ns == NS_CORE &&

@@ -176,9 +176,8 @@ feed_print_summary(FILE *fp, const struct feed *f)
 	size_t i;
 
 	fprintf(fp, "Feed:     %s\n", f->title ? f->title : "(untitled)");
-	fprintf(fp, "Format:   %s%s\n", *feed_format_name(f->format) ? feed_format_name(f->format)
-									: "not a feed",
-		f->encoding ? "" : "");
+	fprintf(fp, "Format:   %s\n",
+		*feed_format_name(f->format) ? feed_format_name(f->format) : "not a feed");
 	if (f->encoding)
 		fprintf(fp, "Charset:  %s\n", f->encoding);
 	if (f->link)

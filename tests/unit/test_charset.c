@@ -212,6 +212,10 @@ test_utf16_32_bom(void **state)
 	assert_conv("UTF-32", "\x00\x00\x00" "A\x00\x01\xF6\x00", 8, "A\xF0\x9F\x98\x80", 0);
 	assert_conv("UTF-32", "A\x00\x00\x00\x00\xF6\x01\x00", 8, "A\xF0\x9F\x98\x80", 0);
 	assert_conv("UCS-4", "\x00\x00\x00" "A", 4, "A", 0);
+	assert_conv("UCS-4LE", "A\x00\x00\x00", 4, "A", 0);
+	/* Past U+10FFFF: glibc's UCS-4 alone would write a 6-byte "UTF-8" sequence. */
+	assert_conv("UCS-4", "\x15\xFF\xFF\xFF" "\x00\x00\x00" "A", 8, "\xEF\xBF\xBD" "A", 1);
+	assert_conv("10646-1:1993", "\x7F\xFF\xFF\xFF", 4, "\xEF\xBF\xBD", 1);
 
 	/* Only a BOM at the very start is one; U+FEFF later is text. */
 	assert_conv("UTF-16LE", "A\x00\xFF\xFE" "B\x00", 6, "A\xEF\xBB\xBF" "B", 0);
@@ -244,6 +248,13 @@ test_invalid(void **state)
 	assert_conv("UTF-8", "a\xFF" "b", 3, "a\xEF\xBF\xBD" "b", 1);
 	assert_conv("UTF-8", "\xFF\xFE\xFD", 3, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 3);
 	assert_conv("UTF-8", "\xE4\xB8" "x", 3, "\xEF\xBF\xBD\xEF\xBF\xBD" "x", 2);
+	assert_conv("UTF-8", "\xED\xA0\x80", 3, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 3);
+	assert_conv("UTF-8", "\xC0\x80", 2, "\xEF\xBF\xBD\xEF\xBF\xBD", 2);
+	/* glibc reads these as characters past U+10FFFF; they must not come out. */
+	assert_conv("UTF-8", "a\xF4\x90\x80\x80" "b", 6, "a\xEF\xBF\xBD" "b", 1);
+	assert_conv("UTF-8", "\xF8\x88\x80\x80\x80\xFD\xBF\xBF\xBF\xBF\xBF\xF4\x8F\xBF\xBF", 15,
+		    "\xEF\xBF\xBD\xEF\xBF\xBD\xF4\x8F\xBF\xBF", 2);
+	assert_conv("ISO-IR-193", "\xFB\x9A\x9A\x9A\x9A", 5, "\xEF\xBF\xBD", 1);
 	assert_conv("windows-1252", "x\x81y", 3, "x\xEF\xBF\xBDy", 1);
 	assert_conv("us-ascii", "a\xE9" "b", 3, "a\xEF\xBF\xBD" "b", 1);
 	/* A lead byte with a bad trail byte: the trail byte is kept (it is ASCII). */
@@ -357,8 +368,9 @@ test_cap(void **state)
 	assert_int_equal(charset_conv_run(c, "ab\xE9", 3, &out, 0, NULL), 0);
 	assert_string_equal(out.data, "ab");
 	assert_true(out.truncated);
+	/* Room for one more byte, but not after a gap. */
 	assert_int_equal(charset_conv_run(c, "c", 1, &out, 1, NULL), 0);
-	assert_string_equal(out.data, "abc");
+	assert_string_equal(out.data, "ab");
 	buf_free(&out);
 	charset_conv_free(c);
 }
@@ -416,6 +428,7 @@ test_unknown(void **state)
 	assert_null(charset_normalize("\"\"", out, sizeof(out)));
 	assert_null(charset_normalize("utf 8", out, sizeof(out)));
 	assert_null(charset_normalize("iso-8859-12", out, sizeof(out)));
+	assert_null(charset_normalize("OSF00010104", out, sizeof(out)));
 	assert_null(charset_normalize(NULL, out, sizeof(out)));
 	/* Too long for any label, and too long for out. */
 	assert_null(charset_normalize(
@@ -482,6 +495,8 @@ test_normalize(void **state)
 		{"UTF-32BE", "UTF-32BE"},
 		{"ucs-2", "UCS-2"},
 		{"ucs-4", "UCS-4"},
+		{"ISO-10646", "UCS-4"},
+		{"10646-1:1993", "UCS-4"},
 		{"tis-620", "TIS-620"},
 		{"macintosh", "MACINTOSH"},
 		{"x-mac-roman", "MACINTOSH"},

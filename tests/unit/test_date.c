@@ -206,6 +206,7 @@ static const struct dcase cases[] = {
 	{ "Wed, 08 Feb 2023 20:34:49 GMT extra", NULL },
 	{ "Wed, 08 Feb 2023 20:34:49 +0000 (UTC", NULL },
 	{ "Wed, 08 Feb 2023 20:34:49 +0000 (UTC) GMT", NULL },
+	{ "Wed, 08 Feb 2023 20:34:49 GMT ((((((((((((((((((x))))))))))))))))))", NULL },
 	{ "Wed, 08 Feb 2023 20:34:49 Etc/GMT+5", NULL }, /* POSIX sign: UTC-5 */
 	{ "Wed, 08 Feb 2023 20:34:49 +1", NULL },
 	{ "2013-01-28T11:30:00-06:00Textra", NULL },
