@@ -58,6 +58,12 @@ buf_add(struct buf *b, const void *p, size_t n)
 int
 buf_addc(struct buf *b, char c)
 {
+	/* The common case, one byte into room already there, without memcpy. */
+	if (b->len + 1 < b->size && b->len < b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	return buf_add(b, &c, 1);
 }
 

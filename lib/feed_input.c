@@ -379,6 +379,17 @@ dtd_has_entity(const struct feed_input *in, const char *name, size_t len)
 	return 0;
 }
 
+/* Bytes that may need action in some state of the repair pass. */
+static const unsigned char special[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+	[0x07] = 1, [0x08] = 1, ['\n'] = 1, [0x0B] = 1, [0x0C] = 1, [0x0E] = 1, [0x0F] = 1,
+	[0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1,
+	[0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1,
+	[0x1E] = 1, [0x1F] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, [']'] = 1, ['-'] = 1,
+	['?'] = 1, ['"'] = 1, ['\''] = 1, ['['] = 1,
+	[0x80 ... 0xFF] = 1,
+};
+
 /*
  * The repair pass over UTF-8.  Consumes what it can of s and returns the
  * number of bytes consumed; the caller carries the rest (at most CARRY_MAX
@@ -393,8 +404,14 @@ repair_run(struct feed_input *in, const char *s, size_t n, int last)
 #define NEED(k) do { if (i + (k) > n && !last) { FLUSH(); return i; } } while (0)
 
 	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c;
 
+		/* Fast path: most bytes need nothing in any state. */
+		while (i < n && !special[(unsigned char)s[i]])
+			i++;
+		if (i >= n)
+			break;
+		c = (unsigned char)s[i];
 		if (c >= 0x80) {
 			int l = utf8_seq((const unsigned char *)s + i, n - i);
 

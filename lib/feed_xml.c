@@ -1181,16 +1181,19 @@ text_cb(void *ud, const XML_Char *s, int len)
 	if (!c->active || len <= 0)
 		return;
 	if (c->type == TEXT_XHTML && st->depth > c->depth) {
-		for (int i = 0; i < len; i++) {
-			if (s[i] == '<')
-				buf_adds(&c->text, "&lt;");
-			else if (s[i] == '&')
-				buf_adds(&c->text, "&amp;");
-			else if (s[i] == '>')
-				buf_adds(&c->text, "&gt;");
-			else
-				buf_addc(&c->text, s[i]);
+		int run = 0, i;
+
+		for (i = 0; i < len; i++) {
+			const char *esc = s[i] == '<' ? "&lt;" : s[i] == '&' ? "&amp;"
+				       : s[i] == '>' ? "&gt;" : NULL;
+
+			if (esc == NULL)
+				continue;
+			buf_add(&c->text, s + run, (size_t)(i - run));
+			buf_adds(&c->text, esc);
+			run = i + 1;
 		}
+		buf_add(&c->text, s + run, (size_t)(i - run));
 		return;
 	}
 	buf_add(&c->text, s, (size_t)len);
