@@ -3,16 +3,16 @@
  *
  * Feeds declare their charset in the Content-Type header and in the XML
  * declaration, with every spelling the web has invented.  Names are mapped
- * to one canonical iconv name each, preferring the superset a browser would
- * decode with (GBK for GB2312, CP949 for EUC-KR, CP932 for Shift_JIS): the
- * extra characters are common in real documents and the supersets agree
- * with the originals on every byte the originals define.
+ * to one canonical iconv name each, preferring the superset a browser
+ * decodes with (GBK for GB2312, CP949 for EUC-KR, CP932 for Shift_JIS):
+ * real documents use the extra characters, and glibc's plain SHIFT_JIS
+ * would even read the backslash and the tilde as a yen sign and an
+ * overline, breaking URLs.
  *
  * The WHATWG Encoding Standard also reads "iso-8859-1" and "us-ascii" as
  * windows-1252.  That rule is for HTML; feeds are XML, where a declared
- * ISO-8859-1 means ISO-8859-1 (and expat reads it so itself), so it is not
- * applied here.  Bytes 0x80-0x9F then come out as C1 controls, which the
- * repair pass in feed_input.c deals with.
+ * ISO-8859-1 means ISO-8859-1 (expat and feedparser read it so too), so it
+ * is not applied here: bytes 0x80-0x9F come out as the C1 controls.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -235,12 +235,12 @@ static const char *const refused[] = {"", "CHAR", "WCHAR_T", "INTERNAL"};
 
 struct charset_conv {
 	iconv_t cd;
-	char    name[LABEL_MAX]; /* canonical */
-	int     unit;            /* code unit: an invalid one is skipped whole */
-	int     sniff;           /* UTF-16/32 without a byte order yet */
-	int     sniffing;        /* ... and this stream's first unit not seen yet */
-	int     start;           /* nothing emitted yet: a U+FEFF here is a BOM */
-	char    carry[CARRY_MAX];
+	char    name[LABEL_MAX + 8]; /* what iconv opens: UCS-4 becomes UTF-32 */
+	int     unit;                /* code unit: an invalid one is skipped whole */
+	int     sniff;               /* UTF-16/32 without a byte order in the name */
+	int     sniffing;            /* ... and this stream's first unit not seen yet */
+	int     start;               /* nothing emitted yet: a U+FEFF here is a BOM */
+	char    carry[CARRY_MAX];    /* incomplete sequence from the last call */
 	size_t  ncarry;
 };
 
@@ -333,7 +333,7 @@ compact_generic(const char *key, char *out, size_t outsz)
 const char *
 charset_normalize(const char *name, char *out, size_t outsz)
 {
-	char        label[LABEL_MAX], key[LABEL_MAX], gen[32];
+	char        label[LABEL_MAX], key[LABEL_MAX] = {0}, gen[32];
 	const char *s, *e, *pick = NULL;
 	size_t      i, n, k;
 
@@ -491,7 +491,7 @@ charset_from_content_type(const char *ct, char *out, size_t outsz)
 static int
 conv_open_order(struct charset_conv *c, int big)
 {
-	char    name[LABEL_MAX + 2];
+	char    name[sizeof(c->name) + 2];
 	iconv_t cd;
 
 	snprintf(name, sizeof(name), "%s%s", c->name, big ? "BE" : "LE");
@@ -507,9 +507,9 @@ conv_open_order(struct charset_conv *c, int big)
  * Without a byte order in the name, glibc reads UTF-16 and UTF-32 in the
  * host's order when there is no BOM, UCS-4 big-endian, and UCS-2 never
  * consumes a BOM.  The order is chosen here instead, the same on every
- * host: by the BOM, else by where the zero byte of an ASCII character
- * falls in the first unit, else big-endian as RFC 2781 says.  The BOM is
- * then decoded as U+FEFF and dropped by emit().
+ * host: by the BOM, else by where the zero bytes of the first character
+ * fall, else big-endian as RFC 2781 says.  The BOM is then decoded as
+ * U+FEFF and dropped by emit().
  */
 static int
 conv_pick_order(struct charset_conv *c)
@@ -523,10 +523,9 @@ conv_pick_order(struct charset_conv *c)
 		else if (u[0] != 0 && u[1] == 0)
 			big = 0;
 	} else if (c->unit == 4 && c->ncarry >= 4) {
-		if (u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0)
-			big = 0;
-		else if (u[0] != 0 && u[3] == 0)
-			big = 0;
+		/* FF FE 00 00 is the BOM; else which order gives at most U+10FFFF. */
+		if (u[0] != 0 || u[1] > 0x10)
+			big = !(u[3] == 0 && u[2] <= 0x10);
 	}
 	return conv_open_order(c, big);
 }
@@ -632,6 +631,27 @@ replace(struct charset_conv *c, struct buf *out, unsigned *ninvalid)
 }
 
 /*
+ * Whether any byte is 0xF4 or above, eight at a time: with its top bit
+ * masked off, such a byte plus 0x0C reaches 0x80 without carrying into
+ * its neighbour.  Usually none is, and this runs on every output block.
+ */
+static int
+has_f4(const char *p, size_t n)
+{
+	uint64_t w, acc = 0;
+	size_t   i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		acc |= ((w & 0x7F7F7F7F7F7F7F7FULL) + 0x0C0C0C0C0C0C0C0CULL) & w;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)p[i] >= 0xF4)
+			return 1;
+	return (acc & 0x8080808080808080ULL) != 0;
+}
+
+/*
  * glibc's UTF-8 decoder (also under aliases such as ISO-IR-193) takes the
  * old 5- and 6-byte forms and values past U+10FFFF, and its UTF-8 encoder
  * writes them back out.  Such a character is replaced here, so that what
@@ -645,6 +665,8 @@ emit_checked(struct charset_conv *c, struct buf *out, const char *p, size_t n,
 	const unsigned char *u = (const unsigned char *)p;
 	size_t               i, from = 0, len;
 
+	if (!has_f4(p, n))
+		return emit(c, out, p, n);
 	for (i = 0; i < n; i++) {
 		if (u[i] < 0xF4 || (u[i] == 0xF4 && i + 1 < n && u[i + 1] < 0x90))
 			continue;
@@ -780,14 +802,18 @@ charset_conv_run(struct charset_conv *c, const char *in, size_t len, struct buf 
 	size_t ileft, take, skip;
 	int    r;
 
-	if (in == NULL)
+	if (c == NULL || out == NULL)
+		return -1;
+	/* No arithmetic on a null pointer, even of zero. */
+	if (in == NULL) {
+		in = "";
 		len = 0;
+	}
 	if (c->sniffing) {
 		take = (size_t)c->unit - c->ncarry;
 		if (take > len)
 			take = len;
-		if (take > 0)
-			memcpy(c->carry + c->ncarry, in, take);
+		memcpy(c->carry + c->ncarry, in, take);
 		c->ncarry += take;
 		in += take;
 		len -= take;

@@ -379,16 +379,23 @@ dtd_has_entity(const struct feed_input *in, const char *name, size_t len)
 	return 0;
 }
 
-/* Bytes that may need action in some state of the repair pass. */
-static const unsigned char special[256] = {
-	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
-	[0x07] = 1, [0x08] = 1, ['\n'] = 1, [0x0B] = 1, [0x0C] = 1, [0x0E] = 1, [0x0F] = 1,
-	[0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1,
-	[0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1A] = 1, [0x1B] = 1, [0x1C] = 1, [0x1D] = 1,
-	[0x1E] = 1, [0x1F] = 1, ['&'] = 1, ['<'] = 1, ['>'] = 1, [']'] = 1, ['-'] = 1,
-	['?'] = 1, ['"'] = 1, ['\''] = 1, ['['] = 1,
-	[0x80 ... 0xFF] = 1,
+/* Per state of the repair pass, the bytes that may need action: control
+ * characters, newlines (line count) and non-ASCII (UTF-8 check) always,
+ * plus that state's own delimiters.  Everything else is copied as is. */
+#define ALWAYS                                                                            \
+	[0x00 ... 0x08] = 1, ['\n'] = 1, [0x0B] = 1, [0x0C] = 1, [0x0E ... 0x1F] = 1,     \
+	[0x80 ... 0xFF] = 1
+static const unsigned char special[][256] = {
+	[R_TEXT] = {ALWAYS, ['&'] = 1, ['<'] = 1, [']'] = 1},
+	[R_TAG] = {ALWAYS, ['"'] = 1, ['\''] = 1, ['>'] = 1, ['<'] = 1},
+	[R_TAG_DQ] = {ALWAYS, ['"'] = 1, ['&'] = 1, ['<'] = 1},
+	[R_TAG_SQ] = {ALWAYS, ['\''] = 1, ['&'] = 1, ['<'] = 1},
+	[R_COMMENT] = {ALWAYS, ['-'] = 1},
+	[R_CDATA] = {ALWAYS, [']'] = 1},
+	[R_PI] = {ALWAYS, ['?'] = 1},
+	[R_DOCTYPE] = {ALWAYS, ['['] = 1, [']'] = 1, ['>'] = 1},
 };
+#undef ALWAYS
 
 /*
  * The repair pass over UTF-8.  Consumes what it can of s and returns the
@@ -406,9 +413,13 @@ repair_run(struct feed_input *in, const char *s, size_t n, int last)
 	while (i < n) {
 		unsigned char c;
 
-		/* Fast path: most bytes need nothing in any state. */
-		while (i < n && !special[(unsigned char)s[i]])
-			i++;
+		/* Fast path: most bytes need nothing in this state. */
+		{
+			const unsigned char *sp = special[in->state];
+
+			while (i < n && !sp[(unsigned char)s[i]])
+				i++;
+		}
 		if (i >= n)
 			break;
 		c = (unsigned char)s[i];

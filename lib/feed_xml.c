@@ -157,6 +157,7 @@ struct nsdecl {
 	char    *prefix; /* "" for the default namespace */
 	char    *uri;
 	unsigned depth;
+	enum ns  ns;     /* what the URI (or, unknown, the prefix) means */
 };
 
 struct frame {
@@ -242,15 +243,23 @@ ns_of_uri(const char *uri, const char *prefix)
 	return NS_OTHER;
 }
 
-static const char *
-ns_lookup(struct xml_state *st, const char *prefix, size_t plen)
+static const struct nsdecl *
+ns_decl(struct xml_state *st, const char *prefix, size_t plen)
 {
 	size_t i = st->ndecls;
 
 	while (i-- > 0)
 		if (strlen(st->decls[i].prefix) == plen && !memcmp(st->decls[i].prefix, prefix, plen))
-			return st->decls[i].uri;
+			return &st->decls[i];
 	return NULL;
+}
+
+static const char *
+ns_lookup(struct xml_state *st, const char *prefix, size_t plen)
+{
+	const struct nsdecl *d = ns_decl(st, prefix, plen);
+
+	return d ? d->uri : NULL;
 }
 
 /* Module of a qname, and its local name. */
@@ -258,9 +267,10 @@ static enum ns
 resolve(struct xml_state *st, const char *qname, const char **local)
 {
 	const char *colon = strchr(qname, ':');
-	const char *uri;
-	char        prefix[64];
-	size_t      plen = colon ? (size_t)(colon - qname) : 0;
+	const char          *uri;
+	const struct nsdecl *decl;
+	char                 prefix[64];
+	size_t               plen = colon ? (size_t)(colon - qname) : 0;
 
 	*local = colon ? colon + 1 : qname;
 	if (plen >= sizeof(prefix))
@@ -271,7 +281,8 @@ resolve(struct xml_state *st, const char *qname, const char **local)
 		prefix[i] = (char)tolower((unsigned char)prefix[i]);
 	if (plen == 3 && !strcmp(prefix, "xml"))
 		return NS_XML;
-	uri = ns_lookup(st, qname, plen);
+	decl = ns_decl(st, qname, plen);
+	uri = decl ? decl->uri : NULL;
 	if (uri == NULL) {
 		size_t i;
 
@@ -285,7 +296,7 @@ resolve(struct xml_state *st, const char *qname, const char **local)
 				return ns_prefixes[i].ns;
 		return NS_OTHER;
 	}
-	return ns_of_uri(uri, prefix);
+	return decl->ns;
 }
 
 static enum el
@@ -756,6 +767,16 @@ push_decls(struct xml_state *st, const XML_Char **atts, struct buf *replay)
 		st->decls[st->ndecls].prefix = strdup(prefix);
 		st->decls[st->ndecls].uri = strdup(atts[1]);
 		st->decls[st->ndecls].depth = st->depth;
+		st->decls[st->ndecls].ns = NS_OTHER;
+		if (st->decls[st->ndecls].prefix && st->decls[st->ndecls].uri) {
+			char lp[64];
+			size_t k;
+
+			for (k = 0; prefix[k] && k < sizeof(lp) - 1; k++)
+				lp[k] = (char)tolower((unsigned char)prefix[k]);
+			lp[k] = '\0';
+			st->decls[st->ndecls].ns = ns_of_uri(atts[1], lp);
+		}
 		if (st->decls[st->ndecls].prefix == NULL || st->decls[st->ndecls].uri == NULL) {
 			free(st->decls[st->ndecls].prefix);
 			free(st->decls[st->ndecls].uri);
@@ -1338,7 +1359,6 @@ resync(struct xml_state *st, int last)
 	}
 	st->replay = tracked;
 	rc = XML_Parse(st->xp, prefix.data ? prefix.data : "", (int)prefix.len, 0);
-	if (getenv("GLEANER_DEBUG")) fprintf(stderr, "resync: skip %zu of %zu, prefix [%s] rc %d, rest [%.60s]\n", skip, n, prefix.data, rc, copy);
 	buf_free(&prefix);
 	if (rc == XML_STATUS_OK)
 		rc = XML_Parse(st->xp, copy, (int)(n - skip), last);

@@ -93,9 +93,9 @@ int  charset_conv_run(struct charset_conv *, const char *in, size_t len, struct 
 		      unsigned *ninvalid);
 void charset_conv_free(struct charset_conv *);
 
-/* hash.c: 64-bit FNV-1a, for identities and change detection (not security). */
+/* hash.c: 64-bit word-at-a-time hash for identities and change detection (not security). */
 uint64_t hash64(const void *, size_t, uint64_t seed);
-#define HASH64_SEED 0xcbf29ce484222325ULL
+#define HASH64_SEED 0xcbf29ce484222325ULL /* any fixed value; this one is historical */
 
 /* feed.c / feed_xml.c / feed_json.c / feed_repair.c: the feed parser. */
 enum feed_format {

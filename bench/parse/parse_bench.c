@@ -426,8 +426,12 @@ main(int argc, char **argv)
 	med = repeat % 2 ? pass[repeat / 2] : (pass[repeat / 2 - 1] + pass[repeat / 2]) / 2;
 	best = pass[0];
 
-	printf("files %zu, %llu bytes, x%ld = %llu bytes parsed in %zu-byte chunks\n", nfiles, bytes1,
-	       repeat, bytes, chunk);
+	if (chunk)
+		printf("files %zu, %llu bytes, x%ld = %llu bytes parsed in %zu-byte chunks\n", nfiles,
+		       bytes1, repeat, bytes, chunk);
+	else
+		printf("files %zu, %llu bytes, x%ld = %llu bytes parsed, each file in one call\n",
+		       nfiles, bytes1, repeat, bytes);
 	printf("items %llu (%llu per pass); per pass: bozo %lu, not a feed %lu, stopped early %lu\n",
 	       c.items, c.items / (unsigned long long)repeat, c.bozo / (unsigned long)repeat,
 	       c.not_feed / (unsigned long)repeat, c.stopped / (unsigned long)repeat);

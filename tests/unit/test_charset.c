@@ -211,6 +211,9 @@ test_utf16_32_bom(void **state)
 		    "A\xF0\x9F\x98\x80", 0);
 	assert_conv("UTF-32", "\x00\x00\x00" "A\x00\x01\xF6\x00", 8, "A\xF0\x9F\x98\x80", 0);
 	assert_conv("UTF-32", "A\x00\x00\x00\x00\xF6\x01\x00", 8, "A\xF0\x9F\x98\x80", 0);
+	/* Not ASCII first: the order that gives a code point wins. */
+	assert_conv("UTF-32", "\x00\xF6\x01\x00" "A\x00\x00\x00", 8, "\xF0\x9F\x98\x80" "A", 0);
+	assert_conv("UTF-32", "\x00\x01\xF6\x00\x00\x00\x00" "A", 8, "\xF0\x9F\x98\x80" "A", 0);
 	assert_conv("UCS-4", "\x00\x00\x00" "A", 4, "A", 0);
 	assert_conv("UCS-4LE", "A\x00\x00\x00", 4, "A", 0);
 	/* Past U+10FFFF: glibc's UCS-4 alone would write a 6-byte "UTF-8" sequence. */
@@ -222,6 +225,14 @@ test_utf16_32_bom(void **state)
 	assert_conv("UTF-16LE", "\xFF\xFE\xFF\xFE", 4, "\xEF\xBB\xBF", 0);
 	/* The UTF-8 BOM goes the same way. */
 	assert_conv("UTF-8", "\xEF\xBB\xBF" "ab", 5, "ab", 0);
+}
+
+/* Shift_JIS is read as CP932, as browsers do; glibc's SHIFT_JIS would give "a¥b‾". */
+static void
+test_shift_jis_ascii(void **state)
+{
+	assert_conv("Shift_JIS", "a\\b~", 4, "a\\b~", 0);
+	assert_conv("x-sjis", "http://a/~b\\", 13, "http://a/~b\\", 0);
 }
 
 /* After last=1 the converter starts a new stream: BOM and byte order again. */
@@ -255,6 +266,11 @@ test_invalid(void **state)
 	assert_conv("UTF-8", "\xF8\x88\x80\x80\x80\xFD\xBF\xBF\xBF\xBF\xBF\xF4\x8F\xBF\xBF", 15,
 		    "\xEF\xBF\xBD\xEF\xBF\xBD\xF4\x8F\xBF\xBF", 2);
 	assert_conv("ISO-IR-193", "\xFB\x9A\x9A\x9A\x9A", 5, "\xEF\xBF\xBD", 1);
+	/* The same in the middle of longer output (scanned eight bytes at a time). */
+	assert_conv("UTF-8", "0123456789abcdef\xF4\x90\x80\x80xyz\xF4\x8F\xBF\xBF" "0123456789", 37,
+		    "0123456789abcdef\xEF\xBF\xBDxyz\xF4\x8F\xBF\xBF" "0123456789", 1);
+	assert_conv("UTF-8", "01234567\xF0\x9F\x98\x80" "01234567\xF7\xBF\xBF\xBF", 24,
+		    "01234567\xF0\x9F\x98\x80" "01234567\xEF\xBF\xBD", 1);
 	assert_conv("windows-1252", "x\x81y", 3, "x\xEF\xBF\xBDy", 1);
 	assert_conv("us-ascii", "a\xE9" "b", 3, "a\xEF\xBF\xBD" "b", 1);
 	/* A lead byte with a bad trail byte: the trail byte is kept (it is ASCII). */
@@ -632,7 +648,7 @@ test_corpus_files(void **state)
 		{"feedparser-conformance/encoding/utf_32.xml", "UTF-32", 184, "encoding=\"utf_32\""},
 	};
 	char   path[512];
-	size_t i, k, len, cuts[4096], ncuts;
+	size_t i, k, len = 0, cuts[4096], ncuts;
 
 	if (access(SHARED_DIR "/corpus/feeds", R_OK) != 0) {
 		print_message("skipping: " SHARED_DIR "/corpus/feeds is not there\n");
@@ -674,6 +690,7 @@ main(void)
 		cmocka_unit_test(test_samples_split_everywhere),
 		cmocka_unit_test(test_samples_bytewise),
 		cmocka_unit_test(test_utf16_32_bom),
+		cmocka_unit_test(test_shift_jis_ascii),
 		cmocka_unit_test(test_reuse_after_last),
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_invalid_split),

@@ -28,17 +28,15 @@ static void
 check(const char *base, const char *ref, const char *want)
 {
 	char *got = url_resolve(base, ref);
+	int   ok = want == NULL ? got == NULL : got != NULL && strcmp(got, want) == 0;
 
-	if (want == NULL && got == NULL)
-		return;
-	if (want == NULL || got == NULL || strcmp(got, want) != 0) {
+	if (!ok)
 		print_error("url_resolve(\"%s\", \"%s\") = \"%s\", want \"%s\"\n",
 			    base ? base : "(null)", ref ? ref : "(null)", got ? got : "(null)",
 			    want ? want : "(null)");
-		free(got);
-		fail();
-	}
 	free(got);
+	if (!ok)
+		fail();
 }
 
 static void
