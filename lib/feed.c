@@ -385,19 +385,22 @@ err:
 static int
 parser_consume(struct feed_parser *p, const char *s, size_t n, int last)
 {
-	int kind = input_push(&p->in, s, n, last);
+	int         kind = input_push(&p->in, s, n, last);
+	const char *d;
+	size_t      dlen;
 
 	if (kind == INPUT_UNDECIDED)
 		return 0;
+	d = input_data(&p->in, &dlen);
 	if (kind == INPUT_JSON) {
-		buf_add(&p->json, p->in.out.data ? p->in.out.data : "", p->in.out.len);
+		buf_add(&p->json, d, dlen);
 		return 0;
 	}
 	if (p->xml == NULL && (p->xml = xml_new(p)) == NULL) {
 		feed_set_bozo(p->feed, 0, "out of memory");
 		return -1;
 	}
-	return xml_feed(p->xml, p->in.out.data ? p->in.out.data : "", p->in.out.len, last);
+	return xml_feed(p->xml, d, dlen, last);
 }
 
 int

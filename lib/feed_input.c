@@ -598,6 +598,13 @@ repair_run(struct feed_input *in, const char *s, size_t n, int last)
 		}
 		i++;
 	}
+	if (run == 0 && in->allow_direct) {
+		/* Nothing to change in the whole chunk: let the caller parse
+		 * the bytes where they are, without a copy. */
+		in->direct = s;
+		in->direct_len = i;
+		return i;
+	}
 	FLUSH();
 	return i;
 #undef FLUSH
@@ -630,8 +637,15 @@ repair_feed(struct feed_input *in, const char *s, size_t n, int last)
 		s += used;
 		n -= used;
 	}
+	in->allow_direct = in->out.len == 0;
 	used = repair_run(in, s, n, last);
+	in->allow_direct = 0;
 	if (used < n) {
+		if (in->direct) {
+			/* A carry follows: the direct bytes must be copied after all. */
+			emit(in, in->direct, in->direct_len);
+			in->direct = NULL;
+		}
 		size_t rest = n - used;
 
 		if (rest > CARRY_MAX) {
@@ -716,12 +730,25 @@ input_process(struct feed_input *in, const char *s, size_t n, int last)
  * left in in->out: repaired UTF-8 for XML, the raw bytes for JSON.
  * Returns the input kind (INPUT_UNDECIDED while still sniffing).
  */
+/* The bytes input_push() left for the parser: in place, or in in->out. */
+const char *
+input_data(const struct feed_input *in, size_t *len)
+{
+	if (in->direct) {
+		*len = in->direct_len;
+		return in->direct;
+	}
+	*len = in->out.len;
+	return in->out.data ? in->out.data : "";
+}
+
 int
 input_push(struct feed_input *in, const char *s, size_t n, int last)
 {
 	size_t skip;
 
 	buf_reset(&in->out);
+	in->direct = NULL;
 	if (in->kind == INPUT_JSON) {
 		emit(in, s, n);
 		return in->kind;
@@ -748,6 +775,11 @@ input_push(struct feed_input *in, const char *s, size_t n, int last)
 			input_process(in, in->head.data + skip, in->head.len - skip, last);
 		else
 			input_process(in, "", 0, last);
+		if (in->direct) {
+			/* The held-back head is freed below: copy out of it. */
+			emit(in, in->direct, in->direct_len);
+			in->direct = NULL;
+		}
 	}
 	buf_free(&in->head);
 	return in->kind;

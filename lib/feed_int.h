@@ -36,10 +36,14 @@ struct feed_input {
 	const char *first_repair;
 	unsigned    first_repair_line;
 	unsigned    invalid_bytes;
+	int         allow_direct;
+	const char *direct;    /* the chunk itself, when the repair pass changed nothing */
+	size_t      direct_len;
 	int         noted_invalid;
 };
 void input_init(struct feed_input *, const char *http_charset);
 int  input_push(struct feed_input *, const char *, size_t, int last);
+const char *input_data(const struct feed_input *, size_t *len);
 void input_free(struct feed_input *);
 int  dtd_has_entity(const struct feed_input *, const char *, size_t);
 

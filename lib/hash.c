@@ -7,8 +7,10 @@
  * means the same on every machine.  Not for security: never use it where
  * an attacker gains by a clash.
  */
+#include <endian.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "gleaner.h"
 
@@ -20,11 +22,10 @@ static uint64_t
 load64le(const unsigned char *p, size_t n)
 {
 	uint64_t w = 0;
-	size_t   i;
 
-	for (i = 0; i < n; i++)
-		w |= (uint64_t)p[i] << (8 * i);
-	return w;
+	if (n)
+		memcpy(&w, p, n); /* n <= 8; the unused high bytes stay zero */
+	return le64toh(w);
 }
 
 static uint64_t

@@ -467,25 +467,54 @@ static int
 collapse_ws(struct buf *b, const char *s, size_t n)
 {
 	uint32_t c;
-	size_t   i = 0, l;
+	size_t   i = 0, l, run = 0;
 	int      pending = 0;
 
+	/* Runs of kept bytes are appended whole; ASCII needs no decoding. */
+#define FLUSH_RUN() do { if (i > run && buf_add(b, s + run, i - run) == -1) return -1; } while (0)
 	while (i < n) {
+		unsigned char u = (unsigned char)s[i];
+
+		if (u > 0x20 && u < 0x80) {
+			if (pending) {
+				if (b->len > 0 && buf_addc(b, ' ') == -1)
+					return -1;
+				pending = 0;
+				run = i;
+			}
+			i++;
+			continue;
+		}
 		l = u8_decode(s, n, i, &c);
-		if (is_space(c))
+		if (is_space(c)) {
+			FLUSH_RUN();
 			pending = 1;
-		else {
-			if (pending && b->len > 0 && buf_addc(b, ' ') == -1)
+			i += l;
+			run = i;
+			continue;
+		}
+		if (pending) {
+			if (b->len > 0 && buf_addc(b, ' ') == -1)
 				return -1;
 			pending = 0;
-			/* the result is a C string: a NUL would cut it short,
-			 * so it becomes U+FFFD, which keeps the length in code
-			 * points that summary_len compares */
-			if (c == 0 ? buf_add_utf8(b, 0xFFFD) == -1 : buf_add(b, s + i, l) == -1)
+			run = i;
+		}
+		if (c == 0) {
+			/* the result is a C string: a NUL would cut it short, so
+			 * it becomes U+FFFD, which keeps the length in code points
+			 * that summary_len compares */
+			FLUSH_RUN();
+			if (buf_add_utf8(b, 0xFFFD) == -1)
 				return -1;
+			i += l;
+			run = i;
+			continue;
 		}
 		i += l;
 	}
+	if (!pending)
+		FLUSH_RUN();
+#undef FLUSH_RUN
 	return 0;
 }
 
