@@ -126,6 +126,27 @@ str_set(char **dst, const char *s)
 	*dst = xstrndup(s, n);
 }
 
+void
+str_set_capped(char **dst, const char *s, size_t cap)
+{
+	char  *t;
+	size_t n;
+
+	if (s == NULL)
+		return;
+	n = strlen(s);
+	if (n <= cap) {
+		str_set(dst, s);
+		return;
+	}
+	while (cap > 0 && ((unsigned char)s[cap] & 0xC0) == 0x80)
+		cap--; /* s[cap] starts the first byte left out: not mid-character */
+	if ((t = xstrndup(s, cap)) == NULL)
+		return;
+	str_set(dst, t);
+	free(t);
+}
+
 static int
 is_local_char(unsigned char c)
 {
@@ -437,9 +458,10 @@ feed_parser_finish(struct feed_parser *p)
 	f = p->feed;
 	if (p->in.repairs && f->bozo_reason[0] && p->in.first_repair_line < f->bozo_line)
 		f->bozo_reason[0] = '\0'; /* report the earliest fault */
+	/* The first repair only: how many there were depends on how far a
+	 * broken document was read, which depends on how it was chunked. */
 	if (p->in.repairs)
-		feed_set_bozo(f, p->in.first_repair_line, "%s (%u repairs)", p->in.first_repair,
-			      p->in.repairs);
+		feed_set_bozo(f, p->in.first_repair_line, "%s", p->in.first_repair);
 	if (p->in.charset[0])
 		f->encoding = strdup(p->in.charset);
 	if (f->format == FEED_UNKNOWN && f->nitems == 0) {

@@ -129,8 +129,13 @@ sniff_decide(struct feed_input *in)
 				in->line = 1;
 				note_repair(in, "unknown charset in the XML declaration, read as UTF-8");
 			} else if (strncmp(norm, "UTF-16", 6) && strncmp(norm, "UTF-32", 6) &&
-				   strcmp(norm, "UCS-2") && strcmp(norm, "UCS-4")) {
+				   strncmp(norm, "UCS-2", 5) && strncmp(norm, "UCS-4", 5)) {
 				strlcpy_g(in->charset, norm, sizeof(in->charset));
+			} else {
+				/* Declared UTF-16/32, but the bytes have no BOM and
+				 * the ASCII pattern: the declaration is wrong. */
+				in->line = 1;
+				note_repair(in, "declared a 16/32-bit charset in 8-bit bytes, read as UTF-8");
 			}
 		}
 	}
@@ -693,6 +698,7 @@ prologue_skip(struct feed_input *in, const char *s, size_t n)
 		for (k = 0; k < i; k++)
 			if (s[k] == '\n')
 				in->line++;
+		in->prologue_lines = in->line - 1;
 	}
 	return i;
 }

@@ -10,6 +10,8 @@
 #include "gleaner.h"
 
 enum { INPUT_UNDECIDED = 0, INPUT_XML, INPUT_JSON };
+#define FEED_FIELD_CAP   (1u << 20) /* a title, an id, a link... */
+#define FEED_CONTENT_CAP (8u << 20) /* a summary or a content */
 #define DTD_MAX_ENTITIES 64
 
 /* feed_input.c: sniffing, charset conversion and the repair pass. */
@@ -32,6 +34,7 @@ struct feed_input {
 	char       *dtd_names[DTD_MAX_ENTITIES];
 	unsigned    dtd_entities;
 	unsigned    line;      /* line in the UTF-8 stream, for reports */
+	unsigned    prologue_lines; /* lines dropped before the XML declaration */
 	unsigned    repairs;
 	const char *first_repair;
 	unsigned    first_repair_line;
@@ -73,6 +76,8 @@ void feed_set_bozo(struct feed *, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Replaces *dst with a copy of s (trimmed), or leaves it when s is empty. */
 void str_set(char **dst, const char *s);
+/* Like str_set, but cut to cap bytes at a UTF-8 boundary. */
+void str_set_capped(char **dst, const char *s, size_t cap);
 /* Splits "addr (Name)" / "Name <addr>" into a display name and an address. */
 void author_split(const char *raw, char **name, char **email);
 int  item_add_enclosure(struct feed_item *, const char *url, const char *type, int64_t len,

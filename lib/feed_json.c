@@ -18,7 +18,8 @@ static const char *q_feed =
 	" json_extract(?1,'$.hubs[0].url'), json_type(?1,'$.items')";
 
 static const char *q_items =
-	"SELECT json_extract(value,'$.id'), json_extract(value,'$.url'),"
+	"SELECT CASE json_type(value,'$.id') WHEN 'text' THEN value->>'$.id' ELSE value->'$.id' END,"
+	" json_extract(value,'$.url'),"
 	" json_extract(value,'$.external_url'), json_extract(value,'$.title'),"
 	" json_extract(value,'$.content_html'), json_extract(value,'$.content_text'),"
 	" json_extract(value,'$.summary'), json_extract(value,'$.date_published'),"
@@ -88,6 +89,8 @@ json_feed_parse(struct feed_parser *p, const char *data, size_t len)
 	sqlite3_stmt *s = NULL;
 	const char   *v, *base;
 	int           rc = -1;
+	size_t        fcap = p->opts.max_field ? p->opts.max_field : FEED_FIELD_CAP;
+	size_t        ccap = p->opts.max_field ? p->opts.max_field : FEED_CONTENT_CAP;
 
 	if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) !=
 	    SQLITE_OK)
@@ -108,10 +111,10 @@ json_feed_parse(struct feed_parser *p, const char *data, size_t len)
 		feed_set_bozo(f, 0, "JSON Feed without a jsonfeed.org version");
 	}
 	f->format = v && strstr(v, "/1.1") ? FEED_JSON11 : FEED_JSON10;
-	str_set(&f->title, col(s, 1));
+	str_set_capped(&f->title, col(s, 1), fcap);
 	str_set(&f->link, col(s, 2));
 	str_set(&f->self, col(s, 3));
-	str_set(&f->description, col(s, 4));
+	str_set_capped(&f->description, col(s, 4), ccap);
 	str_set(&f->image, col(s, 5));
 	str_set(&f->icon, col(s, 6));
 	str_set(&f->language, col(s, 7));
@@ -129,32 +132,32 @@ json_feed_parse(struct feed_parser *p, const char *data, size_t len)
 
 		if (it == NULL)
 			goto err;
-		str_set(&it->id, col(s, 0));
+		/* A numeric id keeps its JSON text: 2^64-range ids must not
+		 * round to the same double. */
+		str_set_capped(&it->id, col(s, 0), fcap);
 		it->id_permalink = 0;
 		if ((v = col(s, 1)) != NULL && *v)
 			it->link = url_resolve(base, v);
 		else if ((v = col(s, 2)) != NULL && *v)
 			it->link = url_resolve(base, v);
 		if ((v = col(s, 3)) != NULL && (t = text_collapse_ws(v, strlen(v))) != NULL) {
-			if (*t)
-				it->title = t;
-			else
-				free(t);
+			str_set_capped(&it->title, t, fcap);
+			free(t);
 		}
 		if ((v = col(s, 4)) != NULL) {
-			it->content = strdup(v);
+			str_set_capped(&it->content, v, ccap);
 			it->content_type = TEXT_HTML;
 		} else if ((v = col(s, 5)) != NULL) {
-			it->content = strdup(v);
+			str_set_capped(&it->content, v, ccap);
 			it->content_type = TEXT_PLAIN;
 		}
 		if ((v = col(s, 6)) != NULL) {
-			it->summary = strdup(v);
+			str_set_capped(&it->summary, v, ccap);
 			it->summary_type = TEXT_PLAIN;
 		}
 		it->published = json_date(col(s, 7));
 		it->updated = json_date(col(s, 8));
-		str_set(&it->author, col(s, 9));
+		str_set_capped(&it->author, col(s, 9), fcap);
 		if ((v = col(s, 10)) != NULL && *v)
 			item_add_enclosure(it, v, NULL, -1, 2);
 		json_item_lists(db, it, col(s, 11), col(s, 12), base);

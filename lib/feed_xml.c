@@ -22,8 +22,8 @@
 
 #define MAX_DEPTH   512   /* deeper elements are parsed but not tracked */
 #define MAX_RESYNC  10000
-#define FIELD_CAP   (1u << 20)
-#define CONTENT_CAP (8u << 20)
+#define FIELD_CAP   (st->field_cap)
+#define CONTENT_CAP (st->content_cap)
 
 enum ns {
 	NS_CORE, NS_DC, NS_DCTERMS, NS_CONTENT, NS_MEDIA, NS_ITUNES, NS_RDF, NS_XHTML,
@@ -175,7 +175,8 @@ struct capture {
 	int        type;      /* TEXT_PLAIN/HTML/XHTML */
 	int        base64;
 	int        author_ok; /* an author element that may turn out a container */
-	int        wrapper;   /* depth of an Atom xhtml wrapper div, 0 if none */
+	int        wrapper;   /* 1 while the first top-level div of xhtml content is open, 2 after */
+	size_t     wrap_in, wrap_out, wrap_end; /* offsets: after <div>, before and after </div> */
 	struct buf text;
 	char      *base;
 };
@@ -190,6 +191,8 @@ struct xml_state {
 	struct nsdecl *decls;
 	size_t   ndecls, capdecls;
 	unsigned replay;      /* start events still to ignore after a resync */
+	size_t   field_cap, content_cap;
+	unsigned line_base;   /* document line where the current expat parser's line 1 is */
 	unsigned resyncs;
 	int      dead;
 	int      seen_root;
@@ -209,6 +212,8 @@ struct xml_state {
 	int      has_link;
 	struct capture cap_;
 };
+
+static unsigned xml_line(struct xml_state *);
 
 static const char *
 attr(const XML_Char **atts, const char *name)
@@ -289,7 +294,7 @@ resolve(struct xml_state *st, const char *qname, const char **local)
 		if (plen == 0)
 			return NS_CORE;
 		if (strcmp(prefix, "xmlns"))
-			feed_set_bozo(st->p->feed, (unsigned)XML_GetCurrentLineNumber(st->xp),
+			feed_set_bozo(st->p->feed, xml_line(st),
 				      "undeclared namespace prefix '%s'", prefix);
 		for (i = 0; i < sizeof(ns_prefixes) / sizeof(ns_prefixes[0]); i++)
 			if (!strcmp(prefix, ns_prefixes[i].prefix))
@@ -382,6 +387,13 @@ set_url(char **dst, const char *base, const char *ref)
 		free(*dst);
 		*dst = u;
 	}
+}
+
+/* The line in the document, across resyncs. */
+static unsigned
+xml_line(struct xml_state *st)
+{
+	return st->line_base + (unsigned)XML_GetCurrentLineNumber(st->xp) - 1;
 }
 
 static const char *
@@ -575,10 +587,13 @@ capture_store(struct xml_state *st, struct capture *c)
 		break;
 	case EL_HOUR:
 		if (st->in_skiphours) {
-			long h = strtol(s, NULL, 10);
+			char *t2 = text_collapse_ws(s, n), *end = NULL;
+			long  h = t2 && *t2 ? strtol(t2, &end, 10) : -1;
 
-			if (h >= 0 && h <= 24)
+			/* Junk or an empty <hour> is not midnight. */
+			if (end && *end == '\0' && h >= 0 && h <= 24)
 				f->skip_hours |= 1u << (h % 24);
+			free(t2);
 		}
 		break;
 	case EL_DAY: {
@@ -608,10 +623,50 @@ capture_begin(struct xml_state *st, enum el el, int type, int b64, size_t cap)
 	c->base64 = b64;
 	c->author_ok = 0;
 	c->wrapper = 0;
+	c->wrap_in = c->wrap_out = c->wrap_end = 0;
 	buf_reset(&c->text);
 	c->text.cap = cap;
 	free(c->base);
 	c->base = cur_base(st) ? strdup(cur_base(st)) : NULL;
+}
+
+/* Atom xhtml content is wrapped in a div that is not part of it: drop the
+ * div when it holds everything (as feedparser does: two top-level divs
+ * are both content). */
+static void
+unwrap_xhtml(struct capture *c)
+{
+	const char *d = c->text.data;
+	size_t      k;
+
+	if (c->wrapper != 2 || d == NULL || !text_is_blank(d + c->wrap_end, c->text.len - c->wrap_end))
+		return;
+	for (k = 0; k < c->wrap_in && (d[k] == ' ' || d[k] == '\t' || d[k] == '\r' || d[k] == '\n'); k++)
+		;
+	if (d[k] != '<')
+		return;
+	memmove(c->text.data, d + c->wrap_in, c->wrap_out - c->wrap_in);
+	c->text.len = c->wrap_out - c->wrap_in;
+	c->text.data[c->text.len] = '\0';
+}
+
+/* A field cut at its cap must still be valid UTF-8: back off to a boundary. */
+static void
+trim_partial_utf8(struct buf *b)
+{
+	size_t n = b->len, k = 0;
+
+	while (n > 0 && k < 4 && ((unsigned char)b->data[n - 1] & 0xC0) == 0x80)
+		n--, k++;
+	if (n > 0 && (unsigned char)b->data[n - 1] >= 0xC0) {
+		unsigned char lead = (unsigned char)b->data[n - 1];
+		size_t        need = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : 1;
+
+		if (k < need) {
+			b->len = n - 1;
+			b->data[b->len] = '\0';
+		}
+	}
 }
 
 static void
@@ -620,6 +675,10 @@ capture_end(struct xml_state *st)
 	struct capture *c = &st->cap_;
 
 	c->active = 0;
+	if (c->text.truncated)
+		trim_partial_utf8(&c->text);
+	if (c->type == TEXT_XHTML)
+		unwrap_xhtml(c);
 	if (c->base64) {
 		struct buf d;
 
@@ -674,7 +733,7 @@ item_begin(struct xml_state *st)
 	st->item = item_new();
 	if (st->item == NULL)
 		return;
-	st->item->line = (unsigned)XML_GetCurrentLineNumber(st->xp);
+	st->item->line = xml_line(st);
 	st->item_depth = st->depth;
 	st->detail_set = 0;
 	st->guid_is_link = 0;
@@ -1140,12 +1199,14 @@ start_cb(void *ud, const XML_Char *qname, const XML_Char **atts)
 			st->author_container = 1;
 			buf_reset(&c->text);
 		} else {
-			if (c->type == TEXT_XHTML && st->depth == c->depth + 1 && c->wrapper == 0 &&
-			    !strcasecmp(local, "div") && text_is_blank(c->text.data, c->text.len)) {
-				c->wrapper = (int)st->depth;
-				return;
-			}
 			serialize_start(st, qname, atts);
+			if (c->type == TEXT_XHTML && st->depth == c->depth + 1 && c->wrapper == 0 &&
+			    !strcasecmp(local, "div")) {
+				c->wrapper = 1;
+				c->wrap_in = c->text.len;
+			} else if (st->depth == c->depth + 1) {
+				c->wrapper = 3; /* another top-level element: no wrapper */
+			}
 			return;
 		}
 	}
@@ -1176,10 +1237,14 @@ end_cb(void *ud, const XML_Char *qname)
 	}
 	fr = &st->stack[st->depth - 1];
 	if (c->active && st->depth > c->depth) {
-		if ((int)st->depth != c->wrapper) {
-			const char *colon = strchr(qname, ':');
+		const char *colon = strchr(qname, ':');
 
-			buf_printf(&c->text, "</%s>", colon ? colon + 1 : qname);
+		if (c->wrapper == 1 && st->depth == c->depth + 1)
+			c->wrap_out = c->text.len;
+		buf_printf(&c->text, "</%s>", colon ? colon + 1 : qname);
+		if (c->wrapper == 1 && st->depth == c->depth + 1) {
+			c->wrapper = 2;
+			c->wrap_end = c->text.len;
 		}
 	} else {
 		if (c->active && st->depth == c->depth)
@@ -1256,6 +1321,9 @@ xml_new(struct feed_parser *p)
 	if (st == NULL)
 		return NULL;
 	st->p = p;
+	st->field_cap = p->opts.max_field ? p->opts.max_field : FEED_FIELD_CAP;
+	st->content_cap = p->opts.max_field ? p->opts.max_field : FEED_CONTENT_CAP;
+	st->line_base = 1 + p->in.prologue_lines;
 	buf_init(&st->names, 0);
 	buf_init(&st->cap_.text, CONTENT_CAP);
 	if ((st->xp = parser_create(st)) == NULL) {
@@ -1334,6 +1402,14 @@ resync(struct xml_state *st, int last)
 		else if (rest[0] != '<')
 			skip = lt ? (size_t)(lt - rest) : n;
 	}
+	{
+		unsigned line = xml_line(st);
+
+		for (size_t k = 0; k < skip; k++)
+			if (rest[k] == '\n')
+				line++;
+		st->line_base = line;
+	}
 	if ((copy = xstrndup(rest + skip, n - skip)) == NULL) {
 		st->dead = 1;
 		return XML_STATUS_ERROR;
@@ -1383,7 +1459,7 @@ xml_feed(struct xml_state *st, const char *s, size_t n, int last)
 			enum XML_Error e = XML_GetErrorCode(st->xp);
 
 			if (!st->p->feed->bozo || st->p->feed->bozo_reason[0] == '\0')
-				feed_set_bozo(st->p->feed, (unsigned)XML_GetCurrentLineNumber(st->xp),
+				feed_set_bozo(st->p->feed, xml_line(st),
 					      "%s", XML_ErrorString(e));
 			else
 				st->p->feed->bozo = 1;
