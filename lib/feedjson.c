@@ -8,6 +8,35 @@
 
 #include "gleaner.h"
 
+/* The same escaping into a buffer (for JSON kept in the database). */
+void
+json_buf_string(struct buf *b, const char *s)
+{
+	const unsigned char *p, *run;
+
+	if (s == NULL) {
+		buf_adds(b, "null");
+		return;
+	}
+	buf_addc(b, '"');
+	for (p = run = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		buf_add(b, run, (size_t)(p - run));
+		switch (*p) {
+		case '"': buf_adds(b, "\\\""); break;
+		case '\\': buf_adds(b, "\\\\"); break;
+		case '\n': buf_adds(b, "\\n"); break;
+		case '\r': buf_adds(b, "\\r"); break;
+		case '\t': buf_adds(b, "\\t"); break;
+		default: buf_printf(b, "\\u%04x", *p);
+		}
+		run = p + 1;
+	}
+	buf_add(b, run, (size_t)(p - run));
+	buf_addc(b, '"');
+}
+
 void
 json_put_string(FILE *fp, const char *s)
 {

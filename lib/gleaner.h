@@ -207,8 +207,154 @@ const char *feed_format_name(enum feed_format);
  * content and enclosures: when it changes, the item was updated. */
 void  feed_item_ident(struct feed_item *);
 
+/* url.c (continued): the key under which an article is stored once for all
+ * the items that point to it: no fragment, no utm_* or other tracking
+ * parameters, scheme and host lower-cased.  NULL if ref is not http(s). */
+char *url_normalize(const char *ref);
+
+/* store.c, store_schema.c, store_ingest.c, store_query.c: the SQLite database.
+ * WAL mode, synchronous=NORMAL, foreign keys, a busy timeout; one
+ * BEGIN IMMEDIATE transaction per feed update.  Every function returns 0 on
+ * success or a negative store_err (message in store_errmsg()). */
+enum store_err {
+	STORE_OK = 0, STORE_ERR = -1, STORE_NOTFOUND = -2, STORE_EXISTS = -3, STORE_BUSY = -4,
+	STORE_INVALID = -5,
+};
+enum { STORE_RDONLY = 1, STORE_CREATE = 2 };
+struct store;
+/* Opens (and with STORE_CREATE creates or migrates) the database at path.
+ * A file that is not a Gleaner database, is corrupt or is from a newer
+ * Gleaner is refused with a message in err and left byte-for-byte alone. */
+int  store_open(struct store **, const char *path, int flags, char *err, size_t errsz);
+void store_close(struct store *);
+const char *store_errmsg(const struct store *);
+int  store_begin(struct store *);    /* BEGIN IMMEDIATE, waiting out a busy database */
+int  store_commit(struct store *);
+void store_rollback(struct store *);
+int64_t store_now(void);             /* seconds since the epoch */
+
+struct store_feed {
+	int64_t id;
+	char   *url, *title, *site_url, *description;
+	char   *user_title;            /* set by the user; shown instead of title */
+	char  **tags;
+	size_t  ntags;
+	const char *source;            /* "db" or "config" */
+	int64_t interval;              /* seconds, 0: the global default */
+	int     full_text;
+	char   *etag, *last_modified;
+	const char *key_mode;          /* "guid" or "link" */
+	char   *key_reason;
+	int64_t added_at, last_poll, last_success, next_poll; /* DATE_NONE if never */
+	int     last_status;
+	char   *last_error;
+	int     error_count;
+	char   *disabled_reason;
+	int64_t max_age, max_items;    /* 0: the global setting */
+	int64_t unread, total;
+};
+void store_feed_clear(struct store_feed *);
+/* Adds a feed.  STORE_EXISTS if the URL is already there (its id in *id). */
+int  store_feed_add(struct store *, const struct store_feed *, int64_t *id);
+/* Finds a feed by id, URL or exact title (user title first). */
+int  store_feed_find(struct store *, const char *spec, int64_t *id);
+int  store_feed_get(struct store *, int64_t id, struct store_feed *);
+/* Calls cb for each feed, ordered by title; cb returning non-zero stops. */
+int  store_feeds(struct store *, int (*cb)(void *, const struct store_feed *), void *);
+int  store_feed_remove(struct store *, int64_t id);
+/* Changes what f sets: url (non-NULL), user_title (non-NULL, "" clears),
+ * interval (>= 0), full_text (>= 0), tags (when set_tags), max_age and
+ * max_items (>= 0). */
+int  store_feed_update(struct store *, int64_t id, const struct store_feed *f, int set_tags);
+
+/* Ingest: one parsed document into its feed, in one transaction.
+ *  - items are keyed per feed by their identity (feed_item_ident), or by
+ *    link when the feed's guids are unreliable: empty or repeated in more
+ *    than 5% of a document's items, or new guids on known links in a
+ *    refetch; the switch is recorded with its reason;
+ *  - a known item whose content hash changed is updated in place, keeping
+ *    its read and starred state;
+ *  - an identity with a tombstone is skipped;
+ *  - each item's link, normalized, is an article shared across feeds;
+ *  - retention runs for the feed afterwards (see store_retention). */
+struct ingest_result {
+	int new_items, updated, unchanged, tombstoned, skipped;
+	int key_switched;              /* the feed was switched to link keys now */
+};
+int  store_ingest(struct store *, int64_t feed_id, const struct feed *, int64_t now,
+		  struct ingest_result *);
+/* Records a poll's outcome: on success (error NULL) the validators and
+ * last_success; on error the message and error_count + 1.  A fetch-log row
+ * is added and the log trimmed. */
+struct fetch_result {
+	int         http_status;
+	const char *error;             /* NULL on success */
+	const char *etag, *last_modified;
+	int64_t     next_poll;
+	int64_t     bytes, duration_ms;
+	const char *disable;           /* non-NULL: disable the feed with this reason */
+};
+int  store_fetch_done(struct store *, int64_t feed_id, int64_t now, const struct fetch_result *,
+		      const struct ingest_result *);
+
+/* Deletes what retention allows: items older than max_age seconds and
+ * beyond the newest max_items, per feed (the feed's own settings win over
+ * these; 0 means no limit), except starred items and items present in the
+ * feed's current document.  Deleted items leave tombstones. */
+int  store_retention(struct store *, int64_t feed_id /* 0: all */, int64_t now, int64_t max_age,
+		     int64_t max_items, int64_t *deleted);
+/* Deletes one item, leaving a tombstone. */
+int  store_item_delete(struct store *, int64_t item_id);
+
+struct store_item {
+	int64_t id, feed_id;
+	const char *feed_url, *feed_title;
+	const char *guid, *url, *title, *author;
+	int64_t published, updated, first_seen;
+	const char *summary, *content;
+	int     content_type;
+	const char *article_text, *article_status, *article_url;
+	const char *enclosures, *categories; /* JSON arrays */
+	int     read, starred;
+};
+enum { ITEM_ORDER_NEWEST = 0, ITEM_ORDER_OLDEST };
+struct item_filter {
+	int64_t item_id;               /* 0: any */
+	int64_t feed_id;               /* 0: any */
+	const char *tag;               /* NULL: any */
+	int     unread, starred;       /* 1: only those */
+	int64_t since;                 /* DATE_NONE: any; else first seen or published at or after */
+	int64_t limit;                 /* 0: no limit */
+	int     order;
+	int     full;                  /* fetch content and article text too */
+};
+/* Calls cb for each matching item (pointers valid during the call only). */
+int  store_items(struct store *, const struct item_filter *,
+		 int (*cb)(void *, const struct store_item *), void *);
+enum { MARK_READ, MARK_UNREAD, MARK_STAR, MARK_UNSTAR };
+int  store_mark(struct store *, const struct item_filter *, int mark, int64_t *changed);
+
+struct store_hit {
+	int64_t id, feed_id;
+	const char *title, *url, *feed_title, *snippet; /* snippet: matches in \x02...\x03 */
+	double  rank;                  /* bm25, lower is better */
+	int64_t published;
+};
+int  store_search(struct store *, const char *query, int64_t limit,
+		  int (*cb)(void *, const struct store_hit *), void *);
+
+struct store_stats {
+	int64_t feeds, feeds_erroring, feeds_disabled;
+	int64_t items, unread, starred, tombstones;
+	int64_t articles, articles_extracted, articles_pending, articles_failed;
+	int64_t db_bytes, wal_bytes;
+	int64_t oldest_item, newest_item;
+};
+int  store_stats(struct store *, struct store_stats *);
+
 /* feedjson.c: output of a parse result as feedcmp/1 JSON and as a summary. */
 void json_put_string(FILE *, const char *s);
+void json_buf_string(struct buf *, const char *s);
 void feedjson_begin(FILE *, const char *file);
 void feedjson_item(FILE *, const struct feed_item *, int first);
 void feedjson_end(FILE *, const struct feed *);

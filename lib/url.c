@@ -189,3 +189,82 @@ out:
 	free(rcopy);
 	return res;
 }
+
+/* Query parameters that only say where a click came from. */
+static int
+is_tracking_param(const char *p, size_t n)
+{
+	static const char *const names[] = {
+		"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
+		"igshid", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok",
+		"oly_anon_id", "oly_enc_id", "vero_id", "wickedid", "rb_clickid", "s_cid",
+		"ncid", "cmpid", "guccounter", "guce_referrer", "guce_referrer_sig",
+	};
+	size_t i, k;
+
+	for (k = 0; k < n && p[k] != '='; k++)
+		;
+	if (k >= 4 && !strncmp(p, "utm_", 4))
+		return 1;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == k && !strncmp(p, names[i], k))
+			return 1;
+	return 0;
+}
+
+char *
+url_normalize(const char *ref)
+{
+	CURLU *h;
+	char  *scheme = NULL, *host = NULL, *query = NULL, *out = NULL, *u = NULL;
+	char  *p;
+	size_t len;
+	struct buf q;
+
+	if (ref == NULL)
+		return NULL;
+	ref = trim(ref, &len);
+	if ((u = xstrndup(ref, len)) == NULL || (h = curl_url()) == NULL) {
+		free(u);
+		return NULL;
+	}
+	buf_init(&q, 0);
+	if (curl_url_set(h, CURLUPART_URL, u, 0) != CURLUE_OK ||
+	    curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "http") && strcmp(scheme, "https")) ||
+	    curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+		goto done;
+	for (p = host; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	curl_url_set(h, CURLUPART_HOST, host, 0);
+	curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
+	if (curl_url_get(h, CURLUPART_QUERY, &query, 0) == CURLUE_OK && query) {
+		const char *a = query;
+
+		while (*a) {
+			const char *e = strchr(a, '&');
+			size_t      n = e ? (size_t)(e - a) : strlen(a);
+
+			if (n > 0 && !is_tracking_param(a, n)) {
+				if (q.len)
+					buf_addc(&q, '&');
+				buf_add(&q, a, n);
+			}
+			a += n + (e != NULL);
+		}
+		curl_url_set(h, CURLUPART_QUERY, q.len ? q.data : NULL, 0);
+	}
+	if (curl_url_get(h, CURLUPART_URL, &p, CURLU_NO_DEFAULT_PORT) == CURLUE_OK) {
+		out = strdup(p);
+		curl_free(p);
+	}
+done:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(query);
+	curl_url_cleanup(h);
+	buf_free(&q);
+	free(u);
+	return out;
+}

@@ -1,0 +1,236 @@
+/*
+ * store.c: opening the database, transactions, and the helpers the other
+ * store files share.
+ *
+ * One writer (the daemon) and any number of readers (glean) at once: WAL
+ * mode, so readers never block the writer nor the writer the readers; a
+ * busy timeout for the moments two writers meet (glean's marks).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store_int.h"
+
+int64_t
+store_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+const char *
+store_errmsg(const struct store *s)
+{
+	return s->err;
+}
+
+int
+store_fail(struct store *s, const char *what)
+{
+	int code = sqlite3_extended_errcode(s->db);
+
+	snprintf(s->err, sizeof(s->err), "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	if ((code & 0xFF) == SQLITE_BUSY || (code & 0xFF) == SQLITE_LOCKED)
+		return STORE_BUSY;
+	return STORE_ERR;
+}
+
+int
+store_exec(struct store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(s->err, sizeof(s->err), "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return (sqlite3_errcode(s->db) & 0xFF) == SQLITE_BUSY ? STORE_BUSY : STORE_ERR;
+	}
+	return 0;
+}
+
+/* A statement kept for the connection's life: prepared once, reset after
+ * each use by the caller (an unreset statement pins the WAL). */
+sqlite3_stmt *
+store_stmt(struct store *s, int which, const char *sql)
+{
+	if (s->st[which] == NULL &&
+	    sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st[which], NULL) !=
+		    SQLITE_OK) {
+		store_fail(s, "prepare");
+		return NULL;
+	}
+	sqlite3_reset(s->st[which]);
+	sqlite3_clear_bindings(s->st[which]);
+	return s->st[which];
+}
+
+void
+store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+void
+store_bind_time(sqlite3_stmt *st, int i, int64_t t)
+{
+	if (t == DATE_NONE)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, t);
+}
+
+char *
+store_col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *v = sqlite3_column_text(st, i);
+
+	return v ? strdup((const char *)v) : NULL;
+}
+
+int64_t
+store_col_time(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? DATE_NONE : sqlite3_column_int64(st, i);
+}
+
+/* Reads the first 16 bytes: an SQLite file says so.  Lets us refuse a file
+ * that is not a database before SQLite touches it. */
+static int
+check_header(const char *path, char *err, size_t errsz)
+{
+	FILE         *fp;
+	char          hdr[16];
+	size_t        n;
+	struct stat   sb;
+
+	if (stat(path, &sb) == -1)
+		return errno == ENOENT ? 1 : (snprintf(err, errsz, "%s: %s", path, strerror(errno)), -1);
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errsz, "%s: not a regular file", path);
+		return -1;
+	}
+	if (sb.st_size == 0)
+		return 0;
+	if ((fp = fopen(path, "rb")) == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = fread(hdr, 1, sizeof(hdr), fp);
+	fclose(fp);
+	if (n < sizeof(hdr) || memcmp(hdr, "SQLite format 3", 16) != 0) {
+		snprintf(err, errsz, "%s: not an SQLite database (corrupt, or another kind of file); "
+				     "it was left untouched", path);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_open(struct store **out, const char *path, int flags, char *err, size_t errsz)
+{
+	struct store *s;
+	int           oflags, was, missing;
+
+	*out = NULL;
+	if ((missing = check_header(path, err, errsz)) == -1)
+		return STORE_ERR;
+	if (missing && !(flags & STORE_CREATE)) {
+		snprintf(err, errsz, "%s: no database there (gleanerd or 'glean add' creates it)", path);
+		return STORE_NOTFOUND;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return STORE_ERR;
+	}
+	strlcpy_g(s->path, path, sizeof(s->path));
+	s->rdonly = (flags & STORE_RDONLY) != 0;
+	oflags = s->rdonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if (flags & STORE_CREATE)
+		oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+		goto err;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	/* Check what the file is before anything writes to it. */
+	if (store_migrate(s->db, s->rdonly, &was, err, errsz) == -1) {
+		if (strstr(err, "not a database") || strstr(err, "malformed"))
+			snprintf(err, errsz, "%s: corrupt database (%s); it was left untouched", path,
+				 sqlite3_errmsg(s->db));
+		goto err;
+	}
+	if (!s->rdonly && store_exec(s, "PRAGMA journal_mode = WAL") != 0) {
+		snprintf(err, errsz, "%s", s->err);
+		goto err;
+	}
+	if (store_exec(s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+			  "PRAGMA temp_store = MEMORY") != 0) {
+		snprintf(err, errsz, "%s", s->err);
+		goto err;
+	}
+	*out = s;
+	return STORE_OK;
+err:
+	store_close(s);
+	return STORE_ERR;
+}
+
+void
+store_close(struct store *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < sizeof(s->st) / sizeof(s->st[0]); i++)
+		sqlite3_finalize(s->st[i]);
+	if (s->db) {
+		if (!s->rdonly)
+			sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
+		sqlite3_close_v2(s->db);
+	}
+	free(s);
+}
+
+/* BEGIN IMMEDIATE takes the write lock up front: a deferred transaction
+ * that upgrades later can get SQLITE_BUSY without the busy handler. */
+int
+store_begin(struct store *s)
+{
+	int rc, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if ((rc = store_exec(s, "BEGIN IMMEDIATE")) == 0) {
+			s->in_tx = 1;
+			return 0;
+		}
+		if (rc != STORE_BUSY)
+			break;
+	}
+	return rc;
+}
+
+int
+store_commit(struct store *s)
+{
+	int rc = store_exec(s, "COMMIT");
+
+	if (rc != 0)
+		store_rollback(s);
+	s->in_tx = 0;
+	return rc;
+}
+
+void
+store_rollback(struct store *s)
+{
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = 0;
+}

@@ -1,0 +1,678 @@
+/*
+ * store_ingest.c: writing a parsed feed document into the database.
+ *
+ * Dedupe rules, in order, for each item of a document:
+ *   1. The key: the item's identity (feed_item_ident: guid/id, else link,
+ *      else a hash of its text), or its link key ("l:" + hash of the link)
+ *      once the feed is keyed by link.
+ *   2. A known key: the row is kept; if the content hash changed, its text
+ *      is updated in place (read and starred state kept, no new unread).
+ *   3. An unknown key with a tombstone: skipped (a deleted item never
+ *      returns while the feed carries it).
+ *   4. Otherwise a new item; its link, normalized, names the article it
+ *      shares with every other item pointing to the same page.
+ * A feed's guids are judged unreliable, and the feed switched to link keys
+ * for good, when more than 5% of a document's items have an empty or
+ * repeated guid, or when a refetch brings new guids for most known links.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_int.h"
+
+#define UNRELIABLE_PCT   5
+#define TOMBSTONE_FORGET (30 * 86400) /* not seen in the feed for this long */
+#define SUMMARY_CAP      (64u << 10)
+
+static char *
+link_key(const char *link)
+{
+	char *n, *k;
+
+	if (link == NULL || *link == '\0')
+		return NULL;
+	n = url_normalize(link);
+	k = malloc(24);
+	if (k)
+		snprintf(k, 24, "l:%016llx",
+			 (unsigned long long)hash64(n ? n : link, strlen(n ? n : link) + 1, HASH64_SEED));
+	free(n);
+	return k;
+}
+
+static char *
+enclosures_json(const struct feed_item *it)
+{
+	struct buf b;
+	size_t     i;
+
+	if (it->nenclosures == 0)
+		return NULL;
+	buf_init(&b, 0);
+	buf_addc(&b, '[');
+	for (i = 0; i < it->nenclosures; i++) {
+		const struct feed_enclosure *e = &it->enclosures[i];
+
+		buf_adds(&b, i ? ",{\"url\":" : "{\"url\":");
+		json_buf_string(&b, e->url);
+		buf_adds(&b, ",\"type\":");
+		json_buf_string(&b, e->type);
+		if (e->length >= 0)
+			buf_printf(&b, ",\"length\":%lld", (long long)e->length);
+		else
+			buf_adds(&b, ",\"length\":null");
+		buf_printf(&b, ",\"media\":%s}", e->media == 1 ? "\"content\""
+						 : e->media == 2 ? "\"thumbnail\"" : "null");
+	}
+	buf_addc(&b, ']');
+	return buf_take(&b);
+}
+
+static char *
+categories_json(const struct feed_item *it)
+{
+	struct buf b;
+	size_t     i;
+
+	if (it->ncategories == 0)
+		return NULL;
+	buf_init(&b, 0);
+	buf_addc(&b, '[');
+	for (i = 0; i < it->ncategories; i++) {
+		if (i)
+			buf_addc(&b, ',');
+		json_buf_string(&b, it->categories[i]);
+	}
+	buf_addc(&b, ']');
+	return buf_take(&b);
+}
+
+/* The summary as plain text, for lists and search; the content's if none. */
+static char *
+plain_summary(const struct feed_item *it)
+{
+	const char *s = it->summary ? it->summary : it->content;
+	int         type = it->summary ? it->summary_type : it->content_type;
+	char       *t;
+
+	if (s == NULL)
+		return NULL;
+	t = type == TEXT_PLAIN ? text_collapse_ws(s, strlen(s)) : text_from_html(s, strlen(s));
+	if (t && strlen(t) > SUMMARY_CAP) {
+		size_t n = SUMMARY_CAP;
+
+		while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+			n--;
+		t[n] = '\0';
+	}
+	return t;
+}
+
+/* The article row for an item's link: found, or added as pending. */
+static int
+article_for(struct store *s, const char *link, int full_text, int64_t now, int64_t *id)
+{
+	sqlite3_stmt *st;
+	char         *norm;
+	int           rc;
+
+	*id = 0;
+	if (link == NULL || (norm = url_normalize(link)) == NULL)
+		return 0;
+	st = store_stmt(s, ST_ARTICLE_GET, "SELECT id FROM articles WHERE url = ?1");
+	if (st == NULL)
+		goto err;
+	sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		free(norm);
+		return 0;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	st = store_stmt(s, ST_ARTICLE_INSERT,
+			"INSERT INTO articles(url, status, next_attempt) VALUES (?1, ?2, ?3)");
+	if (st == NULL)
+		goto err;
+	sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, full_text ? "pending" : "skipped", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_reset(st);
+	*id = sqlite3_last_insert_rowid(s->db);
+	free(norm);
+	return 0;
+fail:
+	store_fail(s, "article");
+	sqlite3_reset(st);
+err:
+	free(norm);
+	return STORE_ERR;
+}
+
+/* Finds an item row by key: 0 and *row set, 1 not found, <0 error. */
+static int
+find_item(struct store *s, int64_t feed_id, const char *ident, const char *lkey, int by_link,
+	  int64_t *row, int64_t *hash)
+{
+	sqlite3_stmt *st;
+	int           rc;
+
+	if (by_link && lkey) {
+		st = store_stmt(s, ST_ITEM_BY_LINK, "SELECT id, content_hash FROM items"
+						    " WHERE feed_id = ?1 AND link_key = ?2 LIMIT 1");
+		if (st == NULL)
+			return STORE_ERR;
+		sqlite3_bind_int64(st, 1, feed_id);
+		sqlite3_bind_text(st, 2, lkey, -1, SQLITE_STATIC);
+	} else {
+		st = store_stmt(s, ST_ITEM_BY_IDENT, "SELECT id, content_hash FROM items"
+						     " WHERE feed_id = ?1 AND ident = ?2");
+		if (st == NULL)
+			return STORE_ERR;
+		sqlite3_bind_int64(st, 1, feed_id);
+		sqlite3_bind_text(st, 2, ident, -1, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*row = sqlite3_column_int64(st, 0);
+		*hash = sqlite3_column_int64(st, 1);
+		sqlite3_reset(st);
+		return 0;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 1 : store_fail(s, "find item");
+}
+
+/* 1 if a tombstone holds this key (and marks it seen), 0 if not, <0 error. */
+static int
+tombstoned(struct store *s, int64_t feed_id, const char *key, int64_t now)
+{
+	sqlite3_stmt *st;
+	int           rc;
+
+	if (key == NULL)
+		return 0;
+	st = store_stmt(s, ST_TOMB_SEEN,
+			"UPDATE tombstones SET last_seen = ?3 WHERE feed_id = ?1 AND ident = ?2");
+	if (st == NULL)
+		return STORE_ERR;
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "tombstone");
+	return sqlite3_changes(s->db) > 0;
+}
+
+/* Binds an item's fields to the insert (from ?3) or update statement. */
+static void
+bind_item(sqlite3_stmt *st, const struct feed_item *it, const char *lkey, const char *summary,
+	  const char *encl, const char *cats)
+{
+	store_bind_text(st, 3, it->ident);
+	store_bind_text(st, 4, lkey);
+	store_bind_text(st, 5, it->id);
+	store_bind_text(st, 6, it->link);
+	store_bind_text(st, 7, it->title);
+	store_bind_text(st, 8, it->author);
+	store_bind_time(st, 9, it->published);
+	store_bind_time(st, 10, it->updated);
+	store_bind_text(st, 11, summary);
+	store_bind_text(st, 12, it->content);
+	sqlite3_bind_int(st, 13, it->content_type);
+	store_bind_text(st, 14, encl);
+	store_bind_text(st, 15, cats);
+	sqlite3_bind_int64(st, 16, (int64_t)it->content_hash);
+}
+
+static int
+ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, const struct feed_item *it,
+	    int64_t now, struct ingest_result *r)
+{
+	sqlite3_stmt *st;
+	char         *lkey = link_key(it->link), *summary = NULL, *encl = NULL, *cats = NULL;
+	int64_t       row = 0, hash = 0, article = 0;
+	int           rc;
+
+	rc = find_item(s, feed_id, it->ident, lkey, by_link, &row, &hash);
+	if (rc < 0)
+		goto out;
+	if (rc == 0 && hash == (int64_t)it->content_hash) {
+		st = store_stmt(s, ST_ITEM_SEEN, "UPDATE items SET last_seen = ?2 WHERE id = ?1");
+		if (st == NULL) {
+			rc = STORE_ERR;
+			goto out;
+		}
+		sqlite3_bind_int64(st, 1, row);
+		sqlite3_bind_int64(st, 2, now);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, "item seen");
+		sqlite3_reset(st);
+		r->unchanged++;
+		goto out;
+	}
+	if (rc == 1) {
+		/* Unknown: a tombstone for its identity (or link key) keeps it out. */
+		if ((rc = tombstoned(s, feed_id, it->ident, now)) == 0 && by_link)
+			rc = tombstoned(s, feed_id, lkey, now);
+		if (rc < 0)
+			goto out;
+		if (rc == 1) {
+			r->tombstoned++;
+			rc = 0;
+			goto out;
+		}
+	}
+	summary = plain_summary(it);
+	encl = enclosures_json(it);
+	cats = categories_json(it);
+	if (row) {
+		/* Known, and changed: update in place, read/starred untouched. */
+		st = store_stmt(s, ST_ITEM_UPDATE,
+				"UPDATE items SET link_key = ?4, guid = ?5, url = ?6, title = ?7,"
+				" author = ?8, published = ?9, updated = ?10, summary = ?11,"
+				" content = ?12, content_type = ?13, enclosures = ?14,"
+				" categories = ?15, content_hash = ?16, last_seen = ?2"
+				" WHERE id = ?1");
+		if (st == NULL) {
+			rc = STORE_ERR;
+			goto out;
+		}
+		sqlite3_bind_int64(st, 1, row);
+		sqlite3_bind_int64(st, 2, now);
+		bind_item(st, it, lkey, summary, encl, cats);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, "item update");
+		sqlite3_reset(st);
+		r->updated++;
+		goto out;
+	}
+	if ((rc = article_for(s, it->link, full_text, now, &article)) < 0)
+		goto out;
+	st = store_stmt(s, ST_ITEM_INSERT,
+			"INSERT INTO items(feed_id, ident, link_key, guid, url, title, author,"
+			" published, updated, summary, content, content_type, enclosures,"
+			" categories, content_hash, article_id, first_seen, last_seen)"
+			" VALUES (?1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+			" ?16, ?17, ?2, ?2)");
+	if (st == NULL) {
+		rc = STORE_ERR;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_int64(st, 2, now);
+	bind_item(st, it, lkey, summary, encl, cats);
+	if (article)
+		sqlite3_bind_int64(st, 17, article);
+	else
+		sqlite3_bind_null(st, 17);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT || (rc & 0xFF) == SQLITE_CONSTRAINT) {
+		/* In link mode, a new link whose identity is taken by another row:
+		 * the same guid on another link.  Counted as a duplicate. */
+		r->skipped++;
+		rc = 0;
+	} else if (rc != SQLITE_DONE) {
+		rc = store_fail(s, "item insert");
+	} else {
+		r->new_items++;
+		rc = 0;
+	}
+out:
+	free(lkey);
+	free(summary);
+	free(encl);
+	free(cats);
+	return rc;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Empty or repeated guids in more than UNRELIABLE_PCT% of the items. */
+static int
+guids_unreliable(const struct feed *f, char *why, size_t whysz)
+{
+	const char **ids;
+	size_t       i, n = 0, empty = 0, dup = 0, withid = 0;
+
+	if (f->nkept < 2)
+		return 0;
+	for (i = 0; i < f->nkept; i++)
+		withid += f->items[i].id != NULL && f->items[i].id[0] != '\0';
+	if (withid == 0)
+		return 0; /* no guids at all: identities are links already */
+	if ((ids = calloc(f->nkept, sizeof(*ids))) == NULL)
+		return 0;
+	for (i = 0; i < f->nkept; i++) {
+		if (f->items[i].id == NULL || f->items[i].id[0] == '\0')
+			empty++;
+		else
+			ids[n++] = f->items[i].id;
+	}
+	qsort(ids, n, sizeof(*ids), cmp_str);
+	for (i = 1; i < n; i++)
+		dup += strcmp(ids[i], ids[i - 1]) == 0;
+	free(ids);
+	if ((empty + dup) * 100 > UNRELIABLE_PCT * f->nkept) {
+		snprintf(why, whysz, "%zu of %zu items with an empty or repeated guid", empty + dup,
+			 f->nkept);
+		return 1;
+	}
+	return 0;
+}
+
+/* Of the document's items whose link is known, how many came with a guid
+ * the feed has not shown before: most of them means guids change on every
+ * fetch. */
+static int
+guids_changing(struct store *s, int64_t feed_id, const struct feed *f, char *why, size_t whysz)
+{
+	size_t  i, known = 0, changed = 0;
+	int64_t row, hash;
+
+	for (i = 0; i < f->nkept; i++) {
+		const struct feed_item *it = &f->items[i];
+		char                   *lkey;
+
+		if (it->ident[0] != 'g' || (lkey = link_key(it->link)) == NULL)
+			continue;
+		if (find_item(s, feed_id, it->ident, lkey, 1, &row, &hash) == 0) {
+			known++;
+			changed += find_item(s, feed_id, it->ident, NULL, 0, &row, &hash) == 1;
+		}
+		free(lkey);
+	}
+	if (known >= 2 && changed * 2 > known) {
+		snprintf(why, whysz, "guids changed on %zu of %zu known links in one fetch", changed,
+			 known);
+		return 1;
+	}
+	return 0;
+}
+
+int
+store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now,
+	     struct ingest_result *r)
+{
+	sqlite3_stmt *st = NULL;
+	char          why[160];
+	int           rc, by_link = 0, full_text = 1;
+	size_t        i;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = store_begin(s)) != 0)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "SELECT key_mode = 'link', full_text FROM feeds WHERE id = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, feed_id);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		if (rc == SQLITE_DONE) {
+			snprintf(s->err, sizeof(s->err), "%s: no feed with id %lld", s->path,
+				 (long long)feed_id);
+			sqlite3_finalize(st);
+			store_rollback(s);
+			return STORE_NOTFOUND;
+		}
+		goto fail;
+	}
+	by_link = sqlite3_column_int(st, 0);
+	full_text = sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	st = NULL;
+
+	if (!by_link && (guids_unreliable(f, why, sizeof(why)) ||
+			 guids_changing(s, feed_id, f, why, sizeof(why)))) {
+		if (sqlite3_prepare_v2(s->db, "UPDATE feeds SET key_mode = 'link', key_reason = ?2"
+					      " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		sqlite3_bind_int64(st, 1, feed_id);
+		sqlite3_bind_text(st, 2, why, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(st);
+		st = NULL;
+		by_link = 1;
+		r->key_switched = 1;
+	}
+	for (i = 0; i < f->nkept; i++)
+		if ((rc = ingest_item(s, feed_id, by_link, full_text, &f->items[i], now, r)) < 0)
+			goto out;
+
+	if (sqlite3_prepare_v2(s->db,
+			       "UPDATE feeds SET title = coalesce(?2, title),"
+			       " site_url = coalesce(?3, site_url), description = coalesce(?4, description),"
+			       " ttl = ?5, skip_hours = ?6, skip_days = ?7, last_doc_at = ?8 WHERE id = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, feed_id);
+	store_bind_text(st, 2, f->title && *f->title ? f->title : NULL);
+	store_bind_text(st, 3, f->link);
+	store_bind_text(st, 4, f->description);
+	if (f->ttl >= 0)
+		sqlite3_bind_int(st, 5, f->ttl);
+	sqlite3_bind_int64(st, 6, f->skip_hours);
+	sqlite3_bind_int(st, 7, f->skip_days);
+	sqlite3_bind_int64(st, 8, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	/* Tombstones the feed has long stopped carrying are not needed. */
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM tombstones WHERE feed_id = ?1 AND last_seen < ?2",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_int64(st, 2, now - TOMBSTONE_FORGET);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	return store_commit(s);
+fail:
+	rc = store_fail(s, "ingest");
+out:
+	sqlite3_finalize(st);
+	store_rollback(s);
+	return rc;
+}
+
+int
+store_fetch_done(struct store *s, int64_t feed_id, int64_t now, const struct fetch_result *fr,
+		 const struct ingest_result *ir)
+{
+	sqlite3_stmt *st = NULL;
+	int           rc;
+
+	if ((rc = store_begin(s)) != 0)
+		return rc;
+	if (fr->error == NULL) {
+		if (sqlite3_prepare_v2(s->db,
+				       "UPDATE feeds SET last_poll = ?2, last_success = ?2,"
+				       " last_status = ?3, last_error = NULL, error_count = 0,"
+				       " etag = coalesce(?4, etag), last_modified = coalesce(?5, last_modified),"
+				       " next_poll = ?6 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		store_bind_text(st, 4, fr->etag);
+		store_bind_text(st, 5, fr->last_modified);
+	} else {
+		if (sqlite3_prepare_v2(s->db,
+				       "UPDATE feeds SET last_poll = ?2, last_status = ?3, last_error = ?4,"
+				       " error_count = error_count + 1, next_poll = ?6,"
+				       " disabled_reason = coalesce(?5, disabled_reason) WHERE id = ?1",
+				       -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		store_bind_text(st, 4, fr->error);
+		store_bind_text(st, 5, fr->disable);
+	}
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_int64(st, 2, now);
+	if (fr->http_status)
+		sqlite3_bind_int(st, 3, fr->http_status);
+	store_bind_time(st, 6, fr->next_poll);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO fetch_log(feed_id, at, http_status, error, new_items,"
+			       " updated_items, bytes, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_int64(st, 2, now);
+	if (fr->http_status)
+		sqlite3_bind_int(st, 3, fr->http_status);
+	store_bind_text(st, 4, fr->error);
+	sqlite3_bind_int(st, 5, ir ? ir->new_items : 0);
+	sqlite3_bind_int(st, 6, ir ? ir->updated : 0);
+	sqlite3_bind_int64(st, 7, fr->bytes);
+	sqlite3_bind_int64(st, 8, fr->duration_ms);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(s->db,
+			       "DELETE FROM fetch_log WHERE feed_id = ?1 AND id NOT IN"
+			       " (SELECT id FROM fetch_log WHERE feed_id = ?1 ORDER BY at DESC, id DESC"
+			       "  LIMIT ?2)", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_int(st, 2, FETCH_LOG_KEEP);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	return store_commit(s);
+fail:
+	rc = store_fail(s, "fetch result");
+	sqlite3_finalize(st);
+	store_rollback(s);
+	return rc;
+}
+
+/* Deletes the items in the temp table doomed, leaving tombstones. */
+static int
+bury(struct store *s, int64_t now, int64_t *deleted)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT OR REPLACE INTO tombstones(feed_id, ident, deleted_at, last_seen)"
+			       " SELECT feed_id, ident, ?1, ?1 FROM items WHERE id IN (SELECT id FROM doomed)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "retention");
+	sqlite3_bind_int64(st, 1, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return store_fail(s, "retention");
+	}
+	sqlite3_finalize(st);
+	/* Articles that only doomed items point to go with them. */
+	if (store_exec(s, "DELETE FROM articles WHERE id IN (SELECT article_id FROM items"
+			  " WHERE id IN (SELECT id FROM doomed)) AND NOT EXISTS (SELECT 1 FROM items i"
+			  " WHERE i.article_id = articles.id AND i.id NOT IN (SELECT id FROM doomed))") != 0)
+		return STORE_ERR;
+	if (store_exec(s, "DELETE FROM items WHERE id IN (SELECT id FROM doomed)") != 0)
+		return STORE_ERR;
+	*deleted += sqlite3_changes(s->db);
+	return store_exec(s, "DELETE FROM doomed");
+}
+
+int
+store_retention(struct store *s, int64_t feed_id, int64_t now, int64_t max_age, int64_t max_items,
+		int64_t *deleted)
+{
+	sqlite3_stmt *st = NULL;
+	int           rc;
+
+	*deleted = 0;
+	if ((rc = store_begin(s)) != 0)
+		return rc;
+	if (store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS doomed(id INTEGER PRIMARY KEY);"
+			  "DELETE FROM doomed") != 0)
+		goto out;
+	/* Never: starred items, or items in the feed's current document. */
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT OR IGNORE INTO doomed(id)"
+			       " SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id"
+			       " WHERE (?1 = 0 OR i.feed_id = ?1) AND NOT i.starred"
+			       "  AND (f.last_doc_at IS NULL OR i.last_seen < f.last_doc_at)"
+			       "  AND coalesce(f.max_age, ?3) > 0"
+			       "  AND coalesce(i.published, i.first_seen) < ?2 - coalesce(f.max_age, ?3)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, max_age);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT OR IGNORE INTO doomed(id)"
+			       " SELECT id FROM (SELECT i.id, i.starred, i.last_seen, f.last_doc_at,"
+			       "  row_number() OVER (PARTITION BY i.feed_id"
+			       "   ORDER BY coalesce(i.published, i.first_seen) DESC, i.id DESC) AS n,"
+			       "  coalesce(f.max_items, ?2) AS keep"
+			       "  FROM items i JOIN feeds f ON f.id = i.feed_id WHERE (?1 = 0 OR i.feed_id = ?1))"
+			       " WHERE keep > 0 AND n > keep AND NOT starred"
+			       "  AND (last_doc_at IS NULL OR last_seen < last_doc_at)",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_int64(st, 2, max_items);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((rc = bury(s, now, deleted)) != 0)
+		goto out;
+	return store_commit(s);
+fail:
+	rc = store_fail(s, "retention");
+out:
+	sqlite3_finalize(st);
+	store_rollback(s);
+	return rc;
+}
+
+int
+store_item_delete(struct store *s, int64_t item_id)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t       deleted = 0;
+	int           rc;
+
+	if ((rc = store_begin(s)) != 0)
+		return rc;
+	if (store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS doomed(id INTEGER PRIMARY KEY);"
+			  "DELETE FROM doomed") != 0)
+		goto out;
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO doomed(id) SELECT id FROM items WHERE id = ?1",
+			       -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, item_id);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	if ((rc = bury(s, store_now(), &deleted)) != 0)
+		goto out;
+	if (deleted == 0) {
+		store_rollback(s);
+		snprintf(s->err, sizeof(s->err), "no item %lld", (long long)item_id);
+		return STORE_NOTFOUND;
+	}
+	return store_commit(s);
+fail:
+	rc = store_fail(s, "delete item");
+out:
+	sqlite3_finalize(st);
+	store_rollback(s);
+	return rc;
+}
