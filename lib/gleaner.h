@@ -285,7 +285,9 @@ int  store_ingest(struct store *, int64_t feed_id, const struct feed *, int64_t 
 		  struct ingest_result *);
 /* Records a poll's outcome: on success (error NULL) the validators and
  * last_success; on error the message and error_count + 1.  A fetch-log row
- * is added and the log trimmed. */
+ * is added and the log trimmed.  A permanent redirect seen on
+ * STORE_MOVE_POLLS polls in a row to the same URL becomes the feed's URL
+ * (*moved set; not when another feed already has that URL). */
 struct fetch_result {
 	int         http_status;
 	const char *error;             /* NULL on success */
@@ -293,9 +295,11 @@ struct fetch_result {
 	int64_t     next_poll;
 	int64_t     bytes, duration_ms;
 	const char *disable;           /* non-NULL: disable the feed with this reason */
+	const char *moved_to;          /* every redirect was permanent, to here */
 };
+#define STORE_MOVE_POLLS 2 /* polls in a row a permanent redirect must be seen */
 int  store_fetch_done(struct store *, int64_t feed_id, int64_t now, const struct fetch_result *,
-		      const struct ingest_result *);
+		      const struct ingest_result *, int *moved);
 
 /* Deletes what retention allows: items older than max_age seconds and
  * beyond the newest max_items, per feed (the feed's own settings win over
@@ -351,6 +355,49 @@ struct store_stats {
 	int64_t oldest_item, newest_item;
 };
 int  store_stats(struct store *, struct store_stats *);
+
+/* config.c: gleaner.conf, parsed with inih. */
+struct config_feed {
+	char   *name;                  /* the section's quoted name: [feed "LWN"] */
+	char   *url;
+	char   *title;                 /* defaults to name */
+	char  **tags;
+	size_t  ntags;
+	int64_t interval;              /* seconds, 0: global */
+	int     full_text;             /* -1: global */
+	int     allow_private;         /* -1: global */
+	char   *user_agent, *proxy, *username, *password;
+	char  **headers;               /* "Name: value" */
+	size_t  nheaders;
+	int64_t max_age, max_items;    /* 0: global */
+	unsigned line;
+};
+struct config_site {
+	char    *host, *content, *remove;
+	unsigned line;
+};
+struct config {
+	char   *path;
+	char   *database, *control_socket;
+	int64_t interval, min_interval, max_interval, timeout, connect_timeout;
+	int64_t max_body;
+	int     max_connections, max_host_connections;
+	int     full_text, allow_private;
+	int64_t max_age, max_items;
+	int     log_level;
+	char   *user_agent;
+	int64_t article_host_delay;
+	struct config_feed *feeds;
+	size_t  nfeeds;
+	struct config_site *sites;
+	size_t  nsites;
+};
+/* Parses path; NULL on error, with every problem as "FILE:LINE: message" lines in err. */
+struct config *config_load(const char *path, char *err, size_t errsz);
+void config_free(struct config *);
+int  config_parse_duration(const char *, int64_t *secs);
+int  config_parse_size(const char *, int64_t *bytes);
+int  config_parse_bool(const char *, int *);
 
 /* feedjson.c: output of a parse result as feedcmp/1 JSON and as a summary. */
 void json_put_string(FILE *, const char *s);

@@ -485,15 +485,59 @@ out:
 	return rc;
 }
 
-int
-store_fetch_done(struct store *s, int64_t feed_id, int64_t now, const struct fetch_result *fr,
-		 const struct ingest_result *ir)
+/* Counts polls that end at the same permanent redirect target; moves the
+ * feed once it has been seen STORE_MOVE_POLLS times in a row. */
+static int
+track_move(struct store *s, int64_t feed_id, const char *to, int *moved)
 {
 	sqlite3_stmt *st = NULL;
-	int           rc;
 
+	if (sqlite3_prepare_v2(s->db,
+			       "UPDATE feeds SET moved_seen = CASE WHEN ?2 IS NOT NULL AND moved_to IS ?2"
+			       " THEN moved_seen + 1 WHEN ?2 IS NOT NULL THEN 1 ELSE 0 END, moved_to = ?2"
+			       " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "redirect");
+	sqlite3_bind_int64(st, 1, feed_id);
+	store_bind_text(st, 2, to);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	if (to == NULL)
+		return 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "UPDATE OR IGNORE feeds SET url = moved_to, moved_to = NULL, moved_seen = 0"
+			       " WHERE id = ?1 AND moved_seen >= ?2 AND NOT EXISTS"
+			       " (SELECT 1 FROM feeds o WHERE o.url = feeds.moved_to)", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "redirect");
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_int(st, 2, STORE_MOVE_POLLS);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	*moved = sqlite3_changes(s->db) > 0;
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	return store_fail(s, "redirect");
+}
+
+int
+store_fetch_done(struct store *s, int64_t feed_id, int64_t now, const struct fetch_result *fr,
+		 const struct ingest_result *ir, int *moved)
+{
+	sqlite3_stmt *st = NULL;
+	int           rc, mv = 0;
+
+	if (moved)
+		*moved = 0;
 	if ((rc = store_begin(s)) != 0)
 		return rc;
+	if ((rc = track_move(s, feed_id, fr->error ? NULL : fr->moved_to, &mv)) != 0) {
+		store_rollback(s);
+		return rc;
+	}
+	if (moved)
+		*moved = mv;
 	if (fr->error == NULL) {
 		if (sqlite3_prepare_v2(s->db,
 				       "UPDATE feeds SET last_poll = ?2, last_success = ?2,"

@@ -32,7 +32,8 @@ static const char schema_v1[] =
 	" disabled_reason TEXT,"
 	" ttl INTEGER, skip_hours INTEGER NOT NULL DEFAULT 0, skip_days INTEGER NOT NULL DEFAULT 0,"
 	" max_age INTEGER, max_items INTEGER,"   /* retention overrides */
-	" last_doc_at INTEGER"         /* when the current document was ingested */
+	" last_doc_at INTEGER,"        /* when the current document was ingested */
+	" moved_to TEXT, moved_seen INTEGER NOT NULL DEFAULT 0" /* a 301/308 target, polls in a row */
 	");"
 	"CREATE TABLE feed_tags ("
 	" feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,"

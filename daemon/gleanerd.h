@@ -1,0 +1,115 @@
+/*
+ * gleanerd.h: the daemon's modules, prototypes grouped by file.
+ */
+#ifndef GLEANERD_H
+#define GLEANERD_H
+
+#include <curl/curl.h>
+#include <ev.h>
+
+#include "gleaner.h"
+
+/* fetch.c: HTTP transfers on libcurl's multi_socket API, driven by libev. */
+struct fetcher;
+struct xfer_opts {
+	const char *url;
+	const char *etag, *last_modified;     /* conditional GET, may be NULL */
+	const char *user_agent, *proxy, *userpwd;
+	char      **headers;                  /* "Name: value", may be NULL */
+	size_t      nheaders;
+	int64_t     max_body;                 /* bytes of decoded body */
+	long        timeout_ms, connect_timeout_ms;
+	int         allow_private;
+};
+struct xfer_result {
+	CURLcode code;
+	long     http_status;
+	char     error[CURL_ERROR_SIZE + 64]; /* empty on success */
+	char    *etag, *last_modified, *content_type, *final_url;
+	char    *moved_to;    /* set when every redirect hop was permanent (301/308) */
+	int64_t  retry_after; /* seconds, -1 if none */
+	int64_t  max_age;     /* Cache-Control max-age or Expires, seconds, -1 if none */
+	int64_t  bytes;
+	int64_t  duration_ms;
+	int      too_large, blocked_private, aborted;
+};
+/* Called with each piece of the decoded body (r->content_type is known by
+ * then); return 0 to go on, -1 to abort. */
+typedef int (*xfer_data_fn)(void *ud, const struct xfer_result *r, const char *, size_t);
+/* Called once when the transfer ends, outside any libcurl callback. */
+typedef void (*xfer_done_fn)(void *ud, struct xfer_result *);
+struct fetcher *fetcher_new(struct ev_loop *, int max_connections, int max_host_connections);
+int  fetch_start(struct fetcher *, const struct xfer_opts *, xfer_data_fn, xfer_done_fn, void *ud);
+int  fetcher_active(const struct fetcher *);
+/* Aborts every transfer (each done callback runs with aborted set). */
+void fetcher_abort_all(struct fetcher *);
+void fetcher_free(struct fetcher *);
+void xfer_result_clear(struct xfer_result *);
+/* Is this socket address loopback, private, link-local, ULA or multicast? */
+int  addr_is_private(const struct sockaddr *);
+
+/* sched.c: the poll queue (a heap on due time) and per-host state. */
+#define HEAP_NONE ((size_t)-1)
+struct feedstate;
+struct host {
+	char             *name;
+	int               in_flight;
+	int               listed;        /* in daemon->waithosts */
+	double            not_before;    /* 429/503 Retry-After for the whole host */
+	struct feedstate *wait_head, *wait_tail; /* due, waiting for a connection */
+};
+struct feedstate {
+	int64_t      id;
+	char        *url;
+	struct host *host;
+	double       due;                /* wall-clock seconds */
+	size_t       heap_index;
+	struct feedstate *wait_next;
+	int          waiting, in_flight, removed;
+	int          errors;             /* in a row */
+	int64_t      interval;           /* the feed's own, 0: global */
+	int64_t      last_interval;      /* what the last success chose */
+	const struct config_feed *cf;    /* its config section, if any */
+	int          full_text, allow_private;
+	char        *etag, *last_modified;
+};
+struct sched {
+	struct feedstate **heap;
+	size_t             n, cap;
+	struct host       *hosts;
+};
+struct host *sched_host(struct sched *, const char *name);
+int  sched_put(struct sched *, struct feedstate *);
+void sched_remove(struct sched *, struct feedstate *);
+struct feedstate *sched_peek(const struct sched *);
+int  sched_host_ready(struct sched *, const struct feedstate *, double now, int max_host);
+void sched_free(struct sched *);
+
+/* poll.c: one poll of one feed, from request to stored result. */
+struct daemon {
+	struct ev_loop   *loop;
+	struct config    *cfg;
+	struct store     *store;
+	struct fetcher   *fetcher;
+	struct sched      sched;
+	struct feedstate **feeds;        /* every feed, by no particular order */
+	size_t            nfeeds;
+	struct host     **waithosts;     /* hosts with feeds waiting for a connection */
+	size_t            nwaithosts;
+	ev_timer          tick;          /* armed for the earliest due feed */
+	ev_timer          watchdog;
+	ev_signal         sigterm, sigint, sighup;
+	ev_timer          shutdown_timer;
+	int               once, stopping, in_flight, polled;
+	unsigned          seed;
+};
+void poll_init(struct daemon *);
+void poll_start(struct daemon *, struct feedstate *);
+/* Starts what is due and allowed, and arms the tick for the next one. */
+void poll_dispatch(struct daemon *);
+double daemon_now(const struct daemon *);
+
+/* gleanerd.c */
+int  daemon_load_feeds(struct daemon *);
+
+#endif

@@ -1,0 +1,413 @@
+/*
+ * poll.c: one poll of one feed, from the request to the stored result, and
+ * when to poll it next.
+ *
+ * The body streams into the feed parser as it arrives; the database is
+ * written once the transfer is over, in one short transaction (never held
+ * across network I/O).  Whatever a server or a document does, the outcome
+ * is a stored result and a next poll time: never an exit.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gleanerd.h"
+
+#define BACKOFF_CAP (12 * 3600)
+
+struct pollctx {
+	struct daemon      *d;
+	struct feedstate   *fs;
+	struct feed_parser *p;
+};
+
+double
+daemon_now(const struct daemon *d)
+{
+	struct timespec ts;
+
+	(void)d;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Uniform in [1 - f, 1 + f]. */
+static double
+jitter(struct daemon *d, double f)
+{
+	return 1.0 - f + 2.0 * f * ((double)rand_r(&d->seed) / RAND_MAX);
+}
+
+static int
+on_data(void *ud, const struct xfer_result *r, const char *data, size_t len)
+{
+	struct pollctx *c = ud;
+
+	if (r->http_status != 200)
+		return 0; /* an error page: read and dropped, under the cap */
+	if (c->p == NULL) {
+		struct feed_parser_opts o = {0};
+		char                    cs[64];
+
+		o.url = c->fs->url;
+		o.keep_items = 1;
+		if (r->content_type && charset_from_content_type(r->content_type, cs, sizeof(cs)) == 0)
+			o.charset = cs;
+		if ((c->p = feed_parser_new(&o)) == NULL)
+			return -1;
+	}
+	feed_parser_feed(c->p, data, len); /* a broken document keeps what it had */
+	return 0;
+}
+
+/* How often a feed publishes: half the median gap between its newest
+ * items, so that a new item waits at most about that long. */
+static int64_t
+publish_interval(const struct feed *f)
+{
+	int64_t t[32], gaps[31], x;
+	size_t  n = 0, i, j;
+
+	for (i = 0; i < f->nkept && n < 32; i++) {
+		x = f->items[i].published != DATE_NONE ? f->items[i].published : f->items[i].updated;
+		if (x != DATE_NONE)
+			t[n++] = x;
+	}
+	if (n < 3)
+		return 0;
+	for (i = 1; i < n; i++) /* newest first */
+		for (j = i; j > 0 && t[j] > t[j - 1]; j--)
+			x = t[j], t[j] = t[j - 1], t[j - 1] = x;
+	for (i = 0; i + 1 < n; i++)
+		gaps[i] = t[i] - t[i + 1];
+	for (i = 1; i + 1 < n; i++)
+		for (j = i; j > 0 && gaps[j] < gaps[j - 1]; j--)
+			x = gaps[j], gaps[j] = gaps[j - 1], gaps[j - 1] = x;
+	return gaps[(n - 1) / 2] / 2;
+}
+
+/* Moves t out of the feed's skipHours/skipDays (UTC), at most a week on. */
+static double
+skip_window(double t, uint32_t hours, uint8_t days)
+{
+	int i;
+
+	if (!hours && !days)
+		return t;
+	for (i = 0; i < 24 * 7; i++) {
+		time_t    tt = (time_t)t;
+		struct tm tm;
+		int       wd;
+
+		gmtime_r(&tt, &tm);
+		wd = (tm.tm_wday + 6) % 7; /* Monday 0 */
+		if (!(hours & (1u << tm.tm_hour)) && !(days & (1u << wd)))
+			return t;
+		t += 3600 - (tm.tm_min * 60 + tm.tm_sec);
+	}
+	return t;
+}
+
+/* The next poll after a success: the feed's interval (its own, else
+ * adaptive from how often it publishes, else the global), never more often
+ * than its ttl, Cache-Control/Expires or Retry-After allow. */
+static double
+next_success(struct daemon *d, struct feedstate *fs, const struct feed *f,
+	     const struct xfer_result *r, double now)
+{
+	const struct config *cfg = d->cfg;
+	int64_t              iv = fs->interval;
+
+	if (iv <= 0) {
+		int64_t pub = f ? publish_interval(f) : 0;
+
+		iv = pub > 0 ? pub : (fs->last_interval > 0 ? fs->last_interval : cfg->interval);
+		if (iv < cfg->min_interval)
+			iv = cfg->min_interval;
+		if (iv > cfg->max_interval)
+			iv = cfg->max_interval;
+	}
+	if (f && f->ttl > 0 && (int64_t)f->ttl * 60 > iv)
+		iv = (int64_t)f->ttl * 60;
+	if (r->max_age > iv)
+		iv = r->max_age > cfg->max_interval ? cfg->max_interval : r->max_age;
+	if (r->retry_after > iv)
+		iv = r->retry_after;
+	fs->last_interval = iv;
+	return skip_window(now + (double)iv * jitter(d, 0.05), f ? f->skip_hours : 0,
+			   f ? f->skip_days : 0);
+}
+
+/* After an error: exponential backoff with jitter, capped at 12 h. */
+static double
+next_error(struct daemon *d, struct feedstate *fs, const struct xfer_result *r, double now)
+{
+	double base = (double)(fs->interval > 0 ? fs->interval : d->cfg->interval);
+	double wait = base * pow(2.0, fs->errors > 10 ? 10 : fs->errors - 1);
+
+	if (wait > BACKOFF_CAP)
+		wait = BACKOFF_CAP;
+	if (r->retry_after > 0 && (double)r->retry_after > wait)
+		wait = (double)r->retry_after;
+	return now + wait * jitter(d, 0.1);
+}
+
+static void
+swap_str(char **dst, char *src)
+{
+	if (src == NULL)
+		return;
+	free(*dst);
+	*dst = strdup(src);
+}
+
+static void
+on_done(void *ud, struct xfer_result *r)
+{
+	struct pollctx      *c = ud;
+	struct daemon       *d = c->d;
+	struct feedstate    *fs = c->fs;
+	struct feed         *f = NULL;
+	struct ingest_result ir = {0};
+	struct fetch_result  out = {0};
+	double               now = daemon_now(d), next;
+	char                 msg[512];
+	int                  moved = 0, failed = 1;
+
+	d->in_flight--;
+	fs->in_flight = 0;
+	if (fs->host)
+		fs->host->in_flight--;
+	if (c->p) {
+		f = feed_parser_finish(c->p);
+		feed_parser_free(c->p);
+	}
+	if (r->aborted) {
+		/* Shutdown: nothing half-done is stored; the schedule stands. */
+		log_info("%s: transfer aborted at shutdown", fs->url);
+		goto out;
+	}
+	out.http_status = (int)r->http_status;
+	out.etag = r->etag;
+	out.last_modified = r->last_modified;
+	out.bytes = r->bytes;
+	out.duration_ms = r->duration_ms;
+	out.moved_to = r->moved_to;
+	if (r->error[0]) {
+		snprintf(msg, sizeof(msg), "%s", r->error);
+	} else if (r->http_status == 304) {
+		failed = 0;
+	} else if (f == NULL || f->not_a_feed) {
+		snprintf(msg, sizeof(msg), "not a feed (Content-Type %s): %s",
+			 r->content_type ? r->content_type : "none",
+			 f && f->bozo_reason[0] ? f->bozo_reason : "empty body");
+	} else {
+		failed = 0;
+		if (store_ingest(d->store, fs->id, f, (int64_t)now, &ir) != 0) {
+			failed = 1;
+			snprintf(msg, sizeof(msg), "storing failed: %s", store_errmsg(d->store));
+		} else if (f->bozo) {
+			log_msg(LOG_NOTICE_, "%s: repaired: %s", fs->url, f->bozo_reason);
+		}
+	}
+	if (failed) {
+		fs->errors++;
+		out.error = msg;
+		if (r->http_status == 410)
+			out.disable = "410 Gone: the server says the feed was removed for good";
+		next = next_error(d, fs, r, now);
+		if ((r->http_status == 429 || r->http_status == 503) && r->retry_after > 0 && fs->host)
+			fs->host->not_before = now + (double)r->retry_after;
+		log_warnx("%s: %s (%d in a row, next attempt in %.0f s)", fs->url, msg, fs->errors,
+			  next - now);
+	} else {
+		fs->errors = 0;
+		swap_str(&fs->etag, r->etag);
+		swap_str(&fs->last_modified, r->last_modified);
+		next = next_success(d, fs, r->http_status == 304 ? NULL : f, r, now);
+		if (r->http_status == 304)
+			log_debug("%s: not modified", fs->url);
+		else
+			log_info("%s: %d new, %d updated (%lld bytes)", fs->url, ir.new_items, ir.updated,
+				 (long long)r->bytes);
+	}
+	out.next_poll = (int64_t)next;
+	if (store_fetch_done(d->store, fs->id, (int64_t)now, &out, failed ? NULL : &ir, &moved) != 0)
+		log_warnx("%s: recording the poll failed: %s", fs->url, store_errmsg(d->store));
+	if (moved) {
+		log_info("%s: moved permanently to %s, the feed's URL is updated", fs->url, r->moved_to);
+		swap_str(&fs->url, r->moved_to);
+	}
+	if (out.disable) {
+		log_warnx("%s: disabled: %s", fs->url, out.disable);
+		fs->removed = 1;
+	}
+	if (!failed && r->http_status == 200) {
+		int64_t deleted = 0; /* the feed's own limits win; the global ones otherwise */
+
+		if (store_retention(d->store, fs->id, (int64_t)now, d->cfg->max_age, d->cfg->max_items,
+				    &deleted) != 0)
+			log_warnx("%s: retention failed: %s", fs->url, store_errmsg(d->store));
+	}
+	fs->due = next;
+	if (!d->once && !d->stopping && !fs->removed)
+		sched_put(&d->sched, fs);
+out:
+	feed_free(f);
+	free(c);
+	poll_dispatch(d);
+}
+
+void
+poll_start(struct daemon *d, struct feedstate *fs)
+{
+	const struct config      *cfg = d->cfg;
+	const struct config_feed *cf = fs->cf;
+	struct xfer_opts          o = {0};
+	struct pollctx           *c;
+	char                      userpwd[512];
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		fs->due = daemon_now(d) + 60;
+		sched_put(&d->sched, fs);
+		return;
+	}
+	c->d = d;
+	c->fs = fs;
+	o.url = fs->url;
+	o.etag = fs->etag;
+	o.last_modified = fs->last_modified;
+	o.user_agent = cf && cf->user_agent ? cf->user_agent : cfg->user_agent;
+	o.proxy = cf ? cf->proxy : NULL;
+	if (cf && cf->username) {
+		snprintf(userpwd, sizeof(userpwd), "%s:%s", cf->username, cf->password ? cf->password : "");
+		o.userpwd = userpwd;
+	}
+	o.headers = cf ? cf->headers : NULL;
+	o.nheaders = cf ? cf->nheaders : 0;
+	o.max_body = cfg->max_body;
+	o.timeout_ms = (long)cfg->timeout * 1000;
+	o.connect_timeout_ms = (long)cfg->connect_timeout * 1000;
+	o.allow_private = fs->allow_private;
+	if (fetch_start(d->fetcher, &o, on_data, on_done, c) == -1) {
+		log_warnx("%s: cannot start a transfer", fs->url);
+		free(c);
+		fs->due = daemon_now(d) + 60;
+		sched_put(&d->sched, fs);
+		return;
+	}
+	fs->in_flight = 1;
+	if (fs->host)
+		fs->host->in_flight++;
+	d->in_flight++;
+	d->polled++;
+}
+
+static void
+tick_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	poll_dispatch(w->data);
+}
+
+/* Starts a feed waiting for its host, if the host has room now. */
+static int
+start_waiting(struct daemon *d, struct host *h, double now)
+{
+	struct feedstate *fs = h->wait_head;
+
+	if (fs == NULL || h->in_flight >= d->cfg->max_host_connections || h->not_before > now)
+		return 0;
+	h->wait_head = fs->wait_next;
+	if (h->wait_head == NULL)
+		h->wait_tail = NULL;
+	fs->wait_next = NULL;
+	fs->waiting = 0;
+	if (fs->removed)
+		return 1;
+	poll_start(d, fs);
+	return 1;
+}
+
+void
+poll_dispatch(struct daemon *d)
+{
+	double            now = daemon_now(d);
+	struct feedstate *fs;
+	size_t            i;
+
+	if (d->stopping) {
+		if (d->in_flight == 0)
+			ev_break(d->loop, EVBREAK_ALL);
+		return;
+	}
+	/* Feeds that waited for a busy host first, in order. */
+	for (i = 0; i < d->nwaithosts && d->in_flight < d->cfg->max_connections;) {
+		struct host *h = d->waithosts[i];
+
+		while (d->in_flight < d->cfg->max_connections && start_waiting(d, h, now))
+			;
+		if (h->wait_head == NULL) {
+			h->listed = 0;
+			d->waithosts[i] = d->waithosts[--d->nwaithosts];
+		} else {
+			i++;
+		}
+	}
+	while (d->in_flight < d->cfg->max_connections && (fs = sched_peek(&d->sched)) != NULL &&
+	       fs->due <= now) {
+		sched_remove(&d->sched, fs);
+		if (fs->removed)
+			continue;
+		if (fs->host && fs->host->not_before > now) {
+			fs->due = fs->host->not_before;
+			sched_put(&d->sched, fs);
+			continue;
+		}
+		if (!sched_host_ready(&d->sched, fs, now, d->cfg->max_host_connections)) {
+			if (!fs->host->listed) {
+				struct host **nw = realloc(d->waithosts, (d->nwaithosts + 1) * sizeof(*nw));
+
+				if (nw == NULL) {
+					fs->due = now + 1;
+					sched_put(&d->sched, fs);
+					break;
+				}
+				d->waithosts = nw;
+				d->waithosts[d->nwaithosts++] = fs->host;
+				fs->host->listed = 1;
+			}
+			fs->waiting = 1;
+			if (fs->host->wait_tail)
+				fs->host->wait_tail->wait_next = fs;
+			else
+				fs->host->wait_head = fs;
+			fs->host->wait_tail = fs;
+			continue;
+		}
+		poll_start(d, fs);
+	}
+	ev_timer_stop(d->loop, &d->tick);
+	if (d->once && d->in_flight == 0 && sched_peek(&d->sched) == NULL) {
+		ev_break(d->loop, EVBREAK_ALL);
+		return;
+	}
+	if ((fs = sched_peek(&d->sched)) != NULL && d->in_flight < d->cfg->max_connections) {
+		double wait = fs->due - now;
+
+		ev_timer_set(&d->tick, wait > 0 ? wait : 0., 0.);
+		ev_timer_start(d->loop, &d->tick);
+	}
+}
+
+void
+poll_init(struct daemon *d)
+{
+	ev_timer_init(&d->tick, tick_cb, 0., 0.);
+	d->tick.data = d;
+	d->seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+}
