@@ -356,6 +356,33 @@ struct store_stats {
 };
 int  store_stats(struct store *, struct store_stats *);
 
+/* opml.c: OPML subscription lists (import/export, no database). */
+#define OPML_MAX_FILE  (64u << 20)  /* bytes of one document */
+#define OPML_MAX_FEEDS 100000u
+#define OPML_MAX_STR   (64u << 10)  /* bytes of one URL, title or tag */
+#define OPML_MAX_TAGS  1024u        /* tags of one feed */
+#define OPML_MAX_TOTAL (256u << 20) /* bytes of all strings in one result */
+struct opml_feed {
+	char  *url;      /* xmlUrl (outlines without one are folders) */
+	char  *title;    /* title, else text; NULL if neither */
+	char  *html_url; /* htmlUrl, may be NULL */
+	char **tags;     /* enclosing folders outermost first, then category entries; deduped */
+	size_t ntags;
+};
+struct opml {
+	char *title; /* head/title, may be NULL */
+	struct opml_feed *feeds;
+	size_t nfeeds;
+};
+/* Parses a whole document.  NULL with "line N: why" in err on error (all or
+ * nothing); on success err is "" or "repaired: line N: what" (first repair). */
+struct opml *opml_parse(const char *data, size_t len, char *err, size_t errsz);
+void opml_free(struct opml *);
+/* Writes indented OPML 2.0 in UTF-8 that opml_parse reads back as the same
+ * feeds, titles and tag sets (one folder per tag: a feed with three tags is
+ * written three times, as Feedly and Inoreader do).  0, or -1 on a write error. */
+int  opml_write(FILE *, const struct opml *);
+
 /* config.c: gleaner.conf, parsed with inih. */
 struct config_feed {
 	char   *name;                  /* the section's quoted name: [feed "LWN"] */
