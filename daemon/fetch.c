@@ -423,9 +423,10 @@ fetch_start(struct fetcher *f, const struct xfer_opts *o, xfer_data_fn data, xfe
 							    : "Gleaner/" GLEANER_VERSION);
 	if (o->proxy)
 		curl_easy_setopt(e, CURLOPT_PROXY, o->proxy);
-	if (o->userpwd) {
+	if (o->username) {
 		curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(e, CURLOPT_USERPWD, o->userpwd);
+		curl_easy_setopt(e, CURLOPT_USERNAME, o->username);
+		curl_easy_setopt(e, CURLOPT_PASSWORD, o->password ? o->password : "");
 	}
 	if (o->max_body > 0)
 		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);

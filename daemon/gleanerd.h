@@ -14,7 +14,7 @@ struct fetcher;
 struct xfer_opts {
 	const char *url;
 	const char *etag, *last_modified;     /* conditional GET, may be NULL */
-	const char *user_agent, *proxy, *userpwd;
+	const char *user_agent, *proxy, *username, *password;
 	char      **headers;                  /* "Name: value", may be NULL */
 	size_t      nheaders;
 	int64_t     max_body;                 /* bytes of decoded body */

@@ -268,7 +268,6 @@ poll_start(struct daemon *d, struct feedstate *fs)
 	const struct config_feed *cf = fs->cf;
 	struct xfer_opts          o = {0};
 	struct pollctx           *c;
-	char                      userpwd[512];
 
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		fs->due = daemon_now(d) + 60;
@@ -283,8 +282,8 @@ poll_start(struct daemon *d, struct feedstate *fs)
 	o.user_agent = cf && cf->user_agent ? cf->user_agent : cfg->user_agent;
 	o.proxy = cf ? cf->proxy : NULL;
 	if (cf && cf->username) {
-		snprintf(userpwd, sizeof(userpwd), "%s:%s", cf->username, cf->password ? cf->password : "");
-		o.userpwd = userpwd;
+		o.username = cf->username;
+		o.password = cf->password;
 	}
 	o.headers = cf ? cf->headers : NULL;
 	o.nheaders = cf ? cf->nheaders : 0;
