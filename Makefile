@@ -37,7 +37,7 @@ FUZZ_BIN     = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 PROGS = bin/glean $(if $(DAEMON_SRC),bin/gleanerd,)
 
-.PHONY: all deps test unit integration valgrind fuzz lint install clean bench format example
+.PHONY: all deps test test-run unit integration valgrind fuzz lint install clean bench format example run
 all: $(PROGS)
 
 $(B)/rel/%.o: %.c lib/gleaner.h
@@ -87,7 +87,10 @@ deps:
 ## test: unit tests, then the corpus comparison and CLI integration tests, all under ASan/UBSan.
 export ASAN_OPTIONS = detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
-test: $(UNIT_BIN) $(B)/san/bin/glean
+test: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: $(UNIT_BIN) $(B)/san/bin/glean
 	@sh tests/run-tests.sh --unit $(UNIT_BIN) --integration $(B)/san/bin/glean
 
 unit: $(UNIT_BIN)
@@ -121,19 +124,41 @@ lint:
 format:
 	clang-format -i lib/*.[ch] cli/*.c $(wildcard daemon/*.[ch]) tests/unit/*.[ch] tests/fuzz/*.c
 
-## example: read the bundled example feed (the daemon's example comes with it).
+## example: read the bundled example feed.
 example: bin/glean
 	bin/glean parse --format summary config/example-feed.xml
+
+## run: gleanerd in the foreground on config/gleaner.conf (database under var/).
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p var
+	bin/gleanerd -c config/gleaner.conf -f
 
 bench: bin/glean build/libgleaner.a
 	@sh bench/parse/run.sh
 
+SYSTEMDDIR ?= /lib/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
+TMPFILESDIR ?= /usr/lib/tmpfiles.d
+SYSCONFDIR ?= /etc
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(SYSCONFDIR)/gleaner \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 bin/glean $(DESTDIR)$(BINDIR)/glean
-	[ ! -x bin/gleanerd ] || { install -d $(DESTDIR)$(SBINDIR) && \
-	    install -m 755 bin/gleanerd $(DESTDIR)$(SBINDIR)/gleanerd; }
+	install -m 755 bin/gleanerd $(DESTDIR)$(SBINDIR)/gleanerd
 	install -m 644 man/glean.1 $(DESTDIR)$(MANDIR)/man1/glean.1
+	install -m 644 man/gleaner.conf.5 $(DESTDIR)$(MANDIR)/man5/gleaner.conf.5
+	install -m 644 systemd/gleanerd.service $(DESTDIR)$(SYSTEMDDIR)/gleanerd.service
+	install -m 644 systemd/gleaner.sysusers $(DESTDIR)$(SYSUSERSDIR)/gleaner.conf
+	install -m 644 systemd/gleaner.tmpfiles $(DESTDIR)$(TMPFILESDIR)/gleaner.conf
+	[ -f $(DESTDIR)$(SYSCONFDIR)/gleaner/gleaner.conf ] || \
+	    sed -e 's|^database = .*|database = /var/lib/gleaner/gleaner.db|' \
+	        -e 's|^control_socket = .*|control_socket = /run/gleaner/control.sock|' \
+	        config/gleaner.conf > $(DESTDIR)$(SYSCONFDIR)/gleaner/gleaner.conf
+	[ ! -f contrib/bash-completion/glean ] || install -m 644 contrib/bash-completion/glean \
+	    $(DESTDIR)$(PREFIX)/share/bash-completion/completions/glean
 
 clean:
 	rm -rf $(B) bin

@@ -99,15 +99,26 @@ store_col_time(sqlite3_stmt *st, int i)
 	return sqlite3_column_type(st, i) == SQLITE_NULL ? DATE_NONE : sqlite3_column_int64(st, i);
 }
 
-/* Reads the first 16 bytes: an SQLite file says so.  Lets us refuse a file
- * that is not a database before SQLite touches it. */
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * Reads the 100-byte database header before SQLite opens the file, so that
+ * a file that is not ours (not SQLite, another application's database, a
+ * newer Gleaner's) is refused without SQLite creating -wal or -shm files
+ * beside it.  Returns 1 if the file does not exist, 0 to go on, -1 refused.
+ */
 static int
 check_header(const char *path, char *err, size_t errsz)
 {
 	FILE         *fp;
-	char          hdr[16];
+	unsigned char hdr[100];
 	size_t        n;
 	struct stat   sb;
+	uint32_t      appid, version, cookie;
 
 	if (stat(path, &sb) == -1)
 		return errno == ENOENT ? 1 : (snprintf(err, errsz, "%s: %s", path, strerror(errno)), -1);
@@ -128,14 +139,76 @@ check_header(const char *path, char *err, size_t errsz)
 				     "it was left untouched", path);
 		return -1;
 	}
+	{
+		/* Sanity of the header itself: page size, payload fractions. */
+		unsigned ps = (unsigned)hdr[16] << 8 | hdr[17];
+
+		if (!(ps == 1 || (ps >= 512 && (ps & (ps - 1)) == 0)) || hdr[21] != 64 ||
+		    hdr[22] != 32 || hdr[23] != 32 || (hdr[18] != 1 && hdr[18] != 2)) {
+			snprintf(err, errsz, "%s: corrupt database (its header is damaged); it was left "
+					     "untouched", path);
+			return -1;
+		}
+	}
+	cookie = be32(hdr + 40);
+	version = be32(hdr + 60);
+	appid = be32(hdr + 68);
+	/* Another application's: a schema that was never ours.  In rollback
+	 * mode SQLite can tell an emptied database apart without writing; in
+	 * WAL mode reading would create -shm, so the header decides. */
+	if (appid != STORE_APPLICATION_ID && appid != 0) {
+		snprintf(err, errsz, "%s: not a Gleaner database (another application's SQLite file); "
+				     "it was left untouched", path);
+		return -1;
+	}
+	if (appid == 0 && cookie != 0 && hdr[18] == 2) {
+		snprintf(err, errsz, "%s: not a Gleaner database (an SQLite file in WAL mode with a "
+				     "schema of its own); it was left untouched", path);
+		return -1;
+	}
+	if (appid == STORE_APPLICATION_ID && version > (uint32_t)store_schema_version()) {
+		snprintf(err, errsz, "%s: database schema version %u is newer than this Gleaner (%d): "
+				     "upgrade Gleaner; the database was left untouched",
+			 path, version, store_schema_version());
+		return -1;
+	}
 	return 0;
+}
+
+/* Removes the -wal and -shm files a refused open created (an empty WAL
+ * means nothing was written), so a refused file is left as it was found. */
+static void
+undo_side_files(const char *path, int had_wal, int had_shm)
+{
+	char        p[1100];
+	struct stat sb;
+
+	snprintf(p, sizeof(p), "%s-wal", path);
+	if (!had_wal && stat(p, &sb) == 0 && sb.st_size == 0)
+		unlink(p);
+	else if (!had_wal)
+		return; /* something was written: keep it, SQLite needs it */
+	snprintf(p, sizeof(p), "%s-shm", path);
+	if (!had_shm)
+		unlink(p);
+}
+
+static int
+side_exists(const char *path, const char *suffix)
+{
+	char        p[1100];
+	struct stat sb;
+
+	snprintf(p, sizeof(p), "%s%s", path, suffix);
+	return stat(p, &sb) == 0;
 }
 
 int
 store_open(struct store **out, const char *path, int flags, char *err, size_t errsz)
 {
 	struct store *s;
-	int           oflags, was, missing;
+	int           oflags, was, missing, had_wal, had_shm;
+	char          msg[512];
 
 	*out = NULL;
 	if ((missing = check_header(path, err, errsz)) == -1)
@@ -148,6 +221,8 @@ store_open(struct store **out, const char *path, int flags, char *err, size_t er
 		snprintf(err, errsz, "out of memory");
 		return STORE_ERR;
 	}
+	had_wal = side_exists(path, "-wal");
+	had_shm = side_exists(path, "-shm");
 	strlcpy_g(s->path, path, sizeof(s->path));
 	s->rdonly = (flags & STORE_RDONLY) != 0;
 	oflags = s->rdonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
@@ -160,25 +235,37 @@ store_open(struct store **out, const char *path, int flags, char *err, size_t er
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	/* Check what the file is before anything writes to it. */
-	if (store_migrate(s->db, s->rdonly, &was, err, errsz) == -1) {
-		if (strstr(err, "not a database") || strstr(err, "malformed"))
+	if (store_migrate(s->db, s->rdonly, &was, msg, sizeof(msg)) == -1) {
+		if (strstr(msg, "not a database") || strstr(msg, "malformed"))
 			snprintf(err, errsz, "%s: corrupt database (%s); it was left untouched", path,
 				 sqlite3_errmsg(s->db));
+		else
+			snprintf(err, errsz, "%s: %s", path, msg);
 		goto err;
 	}
 	if (!s->rdonly && store_exec(s, "PRAGMA journal_mode = WAL") != 0) {
 		snprintf(err, errsz, "%s", s->err);
 		goto err;
 	}
+	if (!s->rdonly) {
+		/* Keep -wal and -shm after the writer closes: a reader that may
+		 * not create files in the database's folder (the service's
+		 * state directory) needs them to exist. */
+		int persist = 1;
+
+		sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	}
 	if (store_exec(s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-			  "PRAGMA temp_store = MEMORY") != 0) {
+			  "PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 4194304") != 0) {
 		snprintf(err, errsz, "%s", s->err);
 		goto err;
 	}
+	s->opened = 1;
 	*out = s;
 	return STORE_OK;
 err:
 	store_close(s);
+	undo_side_files(path, had_wal, had_shm);
 	return STORE_ERR;
 }
 
@@ -192,7 +279,7 @@ store_close(struct store *s)
 	for (i = 0; i < sizeof(s->st) / sizeof(s->st[0]); i++)
 		sqlite3_finalize(s->st[i]);
 	if (s->db) {
-		if (!s->rdonly)
+		if (!s->rdonly && s->opened) /* never on a refused file */
 			sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 		sqlite3_close_v2(s->db);
 	}

@@ -9,8 +9,11 @@
  *      is updated in place (read and starred state kept, no new unread).
  *   3. An unknown key with a tombstone: skipped (a deleted item never
  *      returns while the feed carries it).
- *   4. Otherwise a new item; its link, normalized, names the article it
- *      shares with every other item pointing to the same page.
+ *   4. Otherwise a new item (keyed by its link key in a feed keyed by
+ *      link); its link, normalized, names the article it shares with every
+ *      other item pointing to the same page.
+ * A deleted item leaves a tombstone for its identity, and in a feed keyed
+ * by link for its link key too.
  * A feed's guids are judged unreliable, and the feed switched to link keys
  * for good, when more than 5% of a document's items have an empty or
  * repeated guid, or when a refetch brings new guids for most known links.
@@ -212,10 +215,10 @@ tombstoned(struct store *s, int64_t feed_id, const char *key, int64_t now)
 
 /* Binds an item's fields to the insert (from ?3) or update statement. */
 static void
-bind_item(sqlite3_stmt *st, const struct feed_item *it, const char *lkey, const char *summary,
-	  const char *encl, const char *cats)
+bind_item(sqlite3_stmt *st, const struct feed_item *it, const char *key, const char *lkey,
+	  const char *summary, const char *encl, const char *cats)
 {
-	store_bind_text(st, 3, it->ident);
+	store_bind_text(st, 3, key);
 	store_bind_text(st, 4, lkey);
 	store_bind_text(st, 5, it->id);
 	store_bind_text(st, 6, it->link);
@@ -285,7 +288,7 @@ ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, const 
 		}
 		sqlite3_bind_int64(st, 1, row);
 		sqlite3_bind_int64(st, 2, now);
-		bind_item(st, it, lkey, summary, encl, cats);
+		bind_item(st, it, it->ident, lkey, summary, encl, cats);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, "item update");
 		sqlite3_reset(st);
 		r->updated++;
@@ -305,7 +308,9 @@ ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, const 
 	}
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int64(st, 2, now);
-	bind_item(st, it, lkey, summary, encl, cats);
+	/* Keyed by link, a new row's identity is its link key: guids shared by
+	 * items with different links must not make them collide. */
+	bind_item(st, it, by_link && lkey ? lkey : it->ident, lkey, summary, encl, cats);
 	if (article)
 		sqlite3_bind_int64(st, 17, article);
 	else
@@ -543,10 +548,12 @@ store_fetch_done(struct store *s, int64_t feed_id, int64_t now, const struct fet
 				       "UPDATE feeds SET last_poll = ?2, last_success = ?2,"
 				       " last_status = ?3, last_error = NULL, error_count = 0,"
 				       " etag = coalesce(?4, etag), last_modified = coalesce(?5, last_modified),"
-				       " next_poll = ?6 WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+				       " next_poll = ?6, disabled_reason = coalesce(?7, disabled_reason)"
+				       " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
 			goto fail;
 		store_bind_text(st, 4, fr->etag);
 		store_bind_text(st, 5, fr->last_modified);
+		store_bind_text(st, 7, fr->disable);
 	} else {
 		if (sqlite3_prepare_v2(s->db,
 				       "UPDATE feeds SET last_poll = ?2, last_status = ?3, last_error = ?4,"
@@ -606,9 +613,14 @@ bury(struct store *s, int64_t now, int64_t *deleted)
 {
 	sqlite3_stmt *st = NULL;
 
+	/* The identity; and in a feed keyed by link, the link key it looks
+	 * items up by (the row may predate the switch, with a guid identity). */
 	if (sqlite3_prepare_v2(s->db,
 			       "INSERT OR REPLACE INTO tombstones(feed_id, ident, deleted_at, last_seen)"
-			       " SELECT feed_id, ident, ?1, ?1 FROM items WHERE id IN (SELECT id FROM doomed)",
+			       " SELECT feed_id, ident, ?1, ?1 FROM items WHERE id IN (SELECT id FROM doomed)"
+			       " UNION SELECT i.feed_id, i.link_key, ?1, ?1 FROM items i"
+			       "  JOIN feeds f ON f.id = i.feed_id WHERE i.id IN (SELECT id FROM doomed)"
+			       "  AND i.link_key IS NOT NULL AND f.key_mode = 'link'",
 			       -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "retention");
 	sqlite3_bind_int64(st, 1, now);
@@ -617,15 +629,20 @@ bury(struct store *s, int64_t now, int64_t *deleted)
 		return store_fail(s, "retention");
 	}
 	sqlite3_finalize(st);
-	/* Articles that only doomed items point to go with them. */
-	if (store_exec(s, "DELETE FROM articles WHERE id IN (SELECT article_id FROM items"
-			  " WHERE id IN (SELECT id FROM doomed)) AND NOT EXISTS (SELECT 1 FROM items i"
-			  " WHERE i.article_id = articles.id AND i.id NOT IN (SELECT id FROM doomed))") != 0)
+	/* Articles that only doomed items point to go with them, but after
+	 * the items: deleting an article first would fire the items' FTS
+	 * triggers with its text already gone, and corrupt the index. */
+	if (store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS doomed_articles(id INTEGER PRIMARY KEY);"
+			  "DELETE FROM doomed_articles;"
+			  "INSERT OR IGNORE INTO doomed_articles(id) SELECT article_id FROM items"
+			  " WHERE id IN (SELECT id FROM doomed) AND article_id IS NOT NULL") != 0)
 		return STORE_ERR;
 	if (store_exec(s, "DELETE FROM items WHERE id IN (SELECT id FROM doomed)") != 0)
 		return STORE_ERR;
 	*deleted += sqlite3_changes(s->db);
-	return store_exec(s, "DELETE FROM doomed");
+	return store_exec(s, "DELETE FROM articles WHERE id IN (SELECT id FROM doomed_articles)"
+			     " AND NOT EXISTS (SELECT 1 FROM items i WHERE i.article_id = articles.id);"
+			     "DELETE FROM doomed; DELETE FROM doomed_articles");
 }
 
 int

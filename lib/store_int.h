@@ -18,6 +18,7 @@ struct store {
 	char     err[1536];
 	int      rdonly;
 	int      in_tx;
+	int      opened; /* fully open: checks passed */
 	/* Statements kept for the life of the connection (hot paths). */
 	sqlite3_stmt *st[32];
 };

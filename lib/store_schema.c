@@ -77,6 +77,7 @@ static const char schema_v1[] =
 	"CREATE INDEX items_feed_time ON items(feed_id, first_seen DESC);"
 	"CREATE INDEX items_article ON items(article_id);"
 	"CREATE INDEX items_starred ON items(starred) WHERE starred;"
+	"CREATE INDEX items_feed_unread ON items(feed_id) WHERE read = 0;"
 
 	/* A deleted item leaves its identity, so that it never returns while
 	 * the feed still carries it. */

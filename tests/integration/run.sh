@@ -81,5 +81,14 @@ else
 	echo "skip corpus: $SHARED/corpus/feeds not found (the shared folder is absent)"
 fi
 
+# --- the store through the CLI (its own counts add to ours)
+sh tests/integration/cli_store.sh "$GLEAN" >"$tmp/cs.txt" 2>&1; rc=$?
+grep -v '^ok ' "$tmp/cs.txt"
+line=$(grep -E '^cli_store: [0-9]+ passed, [0-9]+ failed' "$tmp/cs.txt" | tail -n 1)
+p=$(printf '%s' "$line" | sed -n 's/^cli_store: \([0-9]*\) passed.*/\1/p')
+f=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
+if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then bad "cli_store.sh exited $rc"; fi
+
 echo "integration: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,0 +1,271 @@
+/*
+ * cmd_show.c: glean show ITEM [--format text|html|json] [--keep-unread]
+ * The reader view: the site (feed title), the title, byline and date, the
+ * text (the extracted article, else the item's content), the source URL
+ * last.  Marks the item read unless --keep-unread.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+enum { FMT_TEXT, FMT_HTML, FMT_JSON };
+
+struct show {
+	FILE *fp;
+	int   format, width, found, was_read;
+};
+
+static void
+byline(const struct store_item *it, char *out, size_t outsz)
+{
+	char	when[32] = "";
+	int64_t t = it->published != DATE_NONE ? it->published
+		    : it->updated != DATE_NONE ? it->updated
+					       : DATE_NONE;
+
+	if (t != DATE_NONE)
+		cli_datetime(t, when, sizeof(when));
+	snprintf(out, outsz, "%s%s%s", it->author && *it->author ? it->author : "",
+		 it->author && *it->author && *when ? " · " : "", when);
+}
+
+static void
+show_text(const struct show *o, const struct store_item *it, const struct blocks *bl)
+{
+	const char *url = it->url ? it->url : it->article_url;
+	char	    by[512];
+	size_t	    i;
+	int	    bold = cli_color(), sep = 0;
+
+	if (it->feed_title && *it->feed_title) {
+		fprintf(o->fp, "%s\n", it->feed_title);
+		sep = 1;
+	}
+	if (it->title && *it->title) {
+		fprintf(o->fp, "%s%s%s%s\n", sep ? "\n" : "", bold ? "\033[1m" : "", it->title,
+			bold ? "\033[0m" : "");
+		sep = 1;
+	}
+	byline(it, by, sizeof(by));
+	if (*by) {
+		fprintf(o->fp, "%s%s\n", sep ? "\n" : "", by);
+		sep = 1;
+	}
+	for (i = 0; i < bl->n; i++) {
+		const struct block *b = &bl->v[i];
+
+		/* a list's items stay together */
+		if (sep && !(b->kind == BLOCK_LI && i > 0 && bl->v[i - 1].kind == BLOCK_LI))
+			fputc('\n', o->fp);
+		switch (b->kind) {
+		case BLOCK_H:
+			fprintf(o->fp, "## ");
+			cli_put_wrapped(o->fp, "", b->text, o->width ? o->width - 3 : 0);
+			break;
+		case BLOCK_LI:
+			fprintf(o->fp, "- ");
+			cli_put_wrapped(o->fp, "", b->text, o->width ? o->width - 2 : 0);
+			break;
+		case BLOCK_PRE:
+			fprintf(o->fp, "%s\n", b->text);
+			break;
+		default:
+			cli_put_wrapped(o->fp, "", b->text, o->width);
+		}
+		sep = 1;
+	}
+	if (url)
+		fprintf(o->fp, "%s%s\n", sep ? "\n" : "", url);
+}
+
+static void
+html_put(FILE *fp, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<':
+			fputs("&lt;", fp);
+			break;
+		case '>':
+			fputs("&gt;", fp);
+			break;
+		case '&':
+			fputs("&amp;", fp);
+			break;
+		case '"':
+			fputs("&quot;", fp);
+			break;
+		default:
+			fputc(*s, fp);
+		}
+	}
+}
+
+/* Escaped blocks only: feed HTML is not passed through (no sanitizer yet). */
+static void
+show_html(const struct show *o, const struct store_item *it, const struct blocks *bl)
+{
+	const char *url = it->url ? it->url : it->article_url;
+	char	    by[512];
+	size_t	    i;
+	int	    in_list = 0;
+
+	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", o->fp);
+	html_put(o->fp, it->title);
+	fputs("</title></head>\n<body><article>\n", o->fp);
+	if (it->feed_title) {
+		fputs("<p class=\"site\">", o->fp);
+		html_put(o->fp, it->feed_title);
+		fputs("</p>\n", o->fp);
+	}
+	if (it->title) {
+		fputs("<h1>", o->fp);
+		html_put(o->fp, it->title);
+		fputs("</h1>\n", o->fp);
+	}
+	byline(it, by, sizeof(by));
+	if (*by) {
+		fputs("<p class=\"byline\">", o->fp);
+		html_put(o->fp, by);
+		fputs("</p>\n", o->fp);
+	}
+	for (i = 0; i < bl->n; i++) {
+		const struct block	*b = &bl->v[i];
+		static const char *const tag[] = {"p", "h2", "li", "pre"};
+
+		if (b->kind == BLOCK_LI && !in_list)
+			fputs("<ul>\n", o->fp);
+		else if (b->kind != BLOCK_LI && in_list)
+			fputs("</ul>\n", o->fp);
+		in_list = b->kind == BLOCK_LI;
+		fprintf(o->fp, "<%s>", tag[b->kind]);
+		html_put(o->fp, b->text);
+		fprintf(o->fp, "</%s>\n", tag[b->kind]);
+	}
+	if (in_list)
+		fputs("</ul>\n", o->fp);
+	if (url) {
+		fputs("<p class=\"source\"><a href=\"", o->fp);
+		html_put(o->fp, url);
+		fputs("\">", o->fp);
+		html_put(o->fp, url);
+		fputs("</a></p>\n", o->fp);
+	}
+	fputs("</article></body></html>\n", o->fp);
+}
+
+static int
+on_item(void *ud, const struct store_item *it)
+{
+	struct show  *o = ud;
+	struct blocks bl = {0};
+
+	o->found = 1;
+	o->was_read = it->read;
+	if (o->format == FMT_JSON) {
+		item_json(o->fp, it, 1);
+		fputc('\n', o->fp);
+		return 0;
+	}
+	render_item(&bl, it);
+	if (o->format == FMT_HTML)
+		show_html(o, it, &bl);
+	else
+		show_text(o, it, &bl);
+	blocks_free(&bl);
+	return 0;
+}
+
+static void
+show_usage(FILE *fp)
+{
+	fprintf(fp, "usage: glean show [--format text|html|json] [--keep-unread] ITEM\n"
+		    "  --format FORMAT  text (the default), html or json\n"
+		    "  --keep-unread    do not mark the item read\n");
+}
+
+int
+cmd_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"format", required_argument, NULL, 'f'},
+	    {"keep-unread", no_argument, NULL, 'k'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct item_filter flt = {0};
+	struct show	   o = {0};
+	struct store	  *s;
+	int64_t		   changed;
+	char		   path[1024];
+	int		   c, rc, keep = 0;
+
+	flt.since = DATE_NONE;
+	flt.full = 1;
+	cli_cmdname(argv);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:kh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				o.format = FMT_TEXT;
+			else if (!strcmp(optarg, "html"))
+				o.format = FMT_HTML;
+			else if (!strcmp(optarg, "json"))
+				o.format = FMT_JSON;
+			else {
+				cli_err("show: --format must be text, html or json, not '%s'",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'k':
+			keep = 1;
+			break;
+		case 'h':
+			show_usage(stdout);
+			return EXIT_OK;
+		default:
+			show_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1 || cli_parse_id(argv[optind], &flt.item_id) == -1) {
+		if (optind == argc - 1)
+			cli_err("show: '%s' is not an item id", argv[optind]);
+		show_usage(stderr);
+		return EXIT_USAGE;
+	}
+	/* Marking needs a writable database; reading does not (a person may
+	 * read the system's database without the right to change it). */
+	if (!keep && cli_db_path(CLI_WRITE, path, sizeof(path)) == 0 && access(path, F_OK) == 0 &&
+	    access(path, W_OK) != 0) {
+		cli_err("show: %s is read-only to you: the item will stay unread", path);
+		keep = 1;
+	}
+	if ((rc = cli_open(&s, keep ? CLI_READ : CLI_WRITE)) != EXIT_OK)
+		return rc;
+	o.fp = o.format == FMT_TEXT ? cli_pager_begin() : stdout;
+	o.width = o.format == FMT_TEXT && cli_terminal()
+		      ? (cli_term_cols() < 80 ? cli_term_cols() : 80)
+		      : 0;
+	if ((rc = store_items(s, &flt, on_item, &o)) != 0) {
+		rc = cli_store_fail(s, rc);
+	} else if (!o.found) {
+		cli_err("no item %lld", (long long)flt.item_id);
+		rc = EXIT_NOMATCH;
+	} else if (!keep && !o.was_read) {
+		CLI_RETRY(rc, store_mark(s, &flt, MARK_READ, &changed));
+		if (rc != 0) {
+			cli_err("show: not marked read: %s", store_errmsg(s));
+			rc = EXIT_DB;
+		}
+	}
+	store_close(s);
+	if (cli_pager_end(o.fp) != 0 && rc == EXIT_OK)
+		rc = EXIT_NOMATCH;
+	return rc;
+}

@@ -1,0 +1,1209 @@
+/*
+ * test_store.c: writing to the store (lib/store_ingest.c): the dedupe rules
+ * of the ingest, tombstones, shared articles, retention, fetch results and
+ * the full-text index the triggers keep.
+ *
+ * Each test gets its own database in a fresh mkdtemp directory (removed
+ * afterwards), written through the store API and checked with raw SQL on a
+ * second connection: what is stored is what these rules are about.  Feeds
+ * are added with raw SQL too, so that these tests do not depend on the
+ * query half of the store (lib/store_query.c).
+ *
+ * Documents are small RSS 2.0 strings put through feed_parse(), so the
+ * identities are the parser's (feed_item_ident).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "testutil.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define DAY      86400
+#define T0       INT64_C(1700000000) /* 2023-11-14T22:13:20Z */
+
+/* ------------------------------------------------------------------ helpers */
+
+struct tdb {
+	char          dir[256];
+	char          path[300];
+	struct store *s;
+	sqlite3      *raw; /* a second connection, for setup and checks */
+};
+
+/* Removes dir and the files in it (the database, its -wal and -shm). */
+static void
+rm_dir(const char *dir)
+{
+	DIR           *d = opendir(dir);
+	struct dirent *e;
+	char           p[512];
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+		unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int
+setup(void **state)
+{
+	struct tdb *t = calloc(1, sizeof(*t));
+	const char *tmp = getenv("TMPDIR");
+	char        err[512];
+
+	if (t == NULL)
+		return -1;
+	snprintf(t->dir, sizeof(t->dir), "%s/gleaner-test-store.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(t->dir) == NULL) {
+		free(t);
+		return -1;
+	}
+	snprintf(t->path, sizeof(t->path), "%s/gleaner.db", t->dir);
+	if (store_open(&t->s, t->path, STORE_CREATE, err, sizeof(err)) != STORE_OK) {
+		fprintf(stderr, "store_open: %s\n", err);
+		rm_dir(t->dir);
+		free(t);
+		return -1;
+	}
+	if (sqlite3_open(t->path, &t->raw) != SQLITE_OK) {
+		store_close(t->s);
+		rm_dir(t->dir);
+		free(t);
+		return -1;
+	}
+	sqlite3_busy_timeout(t->raw, 5000);
+	sqlite3_exec(t->raw, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	*state = t;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct tdb *t = *state;
+
+	sqlite3_close(t->raw);
+	store_close(t->s);
+	rm_dir(t->dir);
+	free(t);
+	return 0;
+}
+
+/* Runs SQL (printf-style, sqlite3_mprintf: %Q quotes) on the raw connection. */
+static void
+sql_exec(struct tdb *t, const char *fmt, ...)
+{
+	va_list ap;
+	char   *sql, *msg = NULL;
+
+	va_start(ap, fmt);
+	sql = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	if (sqlite3_exec(t->raw, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : "?");
+	sqlite3_free(msg);
+	sqlite3_free(sql);
+}
+
+/* The first column of the first row as an integer (NULL: INT64_MIN, no row: -1). */
+static int64_t
+q_int(struct tdb *t, const char *fmt, ...)
+{
+	va_list       ap;
+	char         *sql;
+	sqlite3_stmt *st;
+	int64_t       v = -1;
+	int           rc;
+
+	va_start(ap, fmt);
+	sql = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	if (sqlite3_prepare_v2(t->raw, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(t->raw));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		v = sqlite3_column_type(st, 0) == SQLITE_NULL ? INT64_MIN : sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(t->raw));
+	sqlite3_finalize(st);
+	sqlite3_free(sql);
+	return v;
+}
+
+/* The first column of the first row as a string (caller frees; NULL if none). */
+static char *
+q_text(struct tdb *t, const char *fmt, ...)
+{
+	va_list       ap;
+	char         *sql, *v = NULL;
+	sqlite3_stmt *st;
+
+	va_start(ap, fmt);
+	sql = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	if (sqlite3_prepare_v2(t->raw, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(t->raw));
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_free(sql);
+	return v;
+}
+
+#define assert_sql_str(t, expected, ...)                                                        \
+	do {                                                                                    \
+		char *v_ = q_text((t), __VA_ARGS__);                                            \
+		if (v_ == NULL || strcmp(v_, (expected)) != 0) {                                \
+			print_error("%s gives \"%s\", expected \"%s\"\n", #__VA_ARGS__,         \
+				    v_ ? v_ : "(null)", (expected));                            \
+			free(v_);                                                               \
+			fail();                                                                 \
+		}                                                                               \
+		free(v_);                                                                       \
+	} while (0)
+
+/* The string the query gives contains needle. */
+#define assert_sql_contains(t, needle, ...)                                                     \
+	do {                                                                                    \
+		char *v_ = q_text((t), __VA_ARGS__);                                            \
+		if (v_ == NULL || strstr(v_, (needle)) == NULL) {                               \
+			print_error("%s gives \"%s\", expected it to contain \"%s\"\n",          \
+				    #__VA_ARGS__, v_ ? v_ : "(null)", (needle));                \
+			free(v_);                                                               \
+			fail();                                                                 \
+		}                                                                               \
+		free(v_);                                                                       \
+	} while (0)
+
+static int64_t
+add_feed(struct tdb *t, const char *url)
+{
+	sql_exec(t, "INSERT INTO feeds(url, added_at) VALUES (%Q, %lld)", url, (long long)T0);
+	return sqlite3_last_insert_rowid(t->raw);
+}
+
+/* One item of a generated document.  guid NULL: no <guid>; "": an empty one. */
+struct ti {
+	const char *guid, *link, *title, *summary;
+	int64_t     published; /* 0: none */
+};
+
+static char *
+rss(const struct ti *v, size_t n)
+{
+	struct buf b;
+	size_t     i;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel>"
+		     "<title>Test feed</title><link>https://example.org/</link>"
+		     "<description>d</description>\n");
+	for (i = 0; i < n; i++) {
+		buf_adds(&b, "<item>");
+		if (v[i].guid)
+			buf_printf(&b, "<guid isPermaLink=\"false\">%s</guid>", v[i].guid);
+		if (v[i].link)
+			buf_printf(&b, "<link>%s</link>", v[i].link);
+		if (v[i].title)
+			buf_printf(&b, "<title>%s</title>", v[i].title);
+		if (v[i].summary)
+			buf_printf(&b, "<description><![CDATA[%s]]></description>", v[i].summary);
+		if (v[i].published) {
+			char d[21];
+
+			date_format(v[i].published, d);
+			buf_printf(&b, "<pubDate>%s</pubDate>", d);
+		}
+		buf_adds(&b, "</item>\n");
+	}
+	buf_adds(&b, "</channel></rss>\n");
+	return buf_take(&b);
+}
+
+/* Parses and ingests the document; returns store_ingest's result code. */
+static int
+ingest(struct tdb *t, int64_t feed, const struct ti *v, size_t n, int64_t now,
+       struct ingest_result *r)
+{
+	char        *doc = rss(v, n);
+	struct feed *f = feed_parse(doc, strlen(doc), NULL);
+	int          rc;
+
+	assert_non_null(f);
+	assert_int_equal(f->nkept, n);
+	rc = store_ingest(t->s, feed, f, now, r);
+	if (rc != 0)
+		print_error("store_ingest: %s\n", store_errmsg(t->s));
+	feed_free(f);
+	free(doc);
+	return rc;
+}
+
+#define INGEST_OK(t, feed, v, n, now, r) assert_int_equal(ingest((t), (feed), (v), (n), (now), (r)), 0)
+
+/* n generated items: guid fmt_guid % i (NULL: none), link .../p/<i>. */
+struct gen {
+	struct ti it[64];
+	char      guid[64][48], link[64][80], title[64][48], summary[64][64];
+};
+
+static void
+gen_items(struct gen *g, size_t n, const char *guidfmt, const char *linkfmt)
+{
+	size_t i;
+
+	assert_true(n <= 64);
+	memset(g, 0, sizeof(*g));
+	for (i = 0; i < n; i++) {
+		if (guidfmt) {
+			snprintf(g->guid[i], sizeof(g->guid[i]), guidfmt, (int)i);
+			g->it[i].guid = g->guid[i];
+		}
+		snprintf(g->link[i], sizeof(g->link[i]), linkfmt ? linkfmt : "https://example.org/p/%d",
+			 (int)i);
+		snprintf(g->title[i], sizeof(g->title[i]), "Item number %d", (int)i);
+		snprintf(g->summary[i], sizeof(g->summary[i]), "Summary of item %d", (int)i);
+		g->it[i].link = g->link[i];
+		g->it[i].title = g->title[i];
+		g->it[i].summary = g->summary[i];
+		g->it[i].published = T0 - (int64_t)i * 3600;
+	}
+}
+
+static int64_t
+count_items(struct tdb *t, int64_t feed)
+{
+	return q_int(t, "SELECT count(*) FROM items WHERE feed_id = %lld", (long long)feed);
+}
+
+static int64_t
+item_by_guid(struct tdb *t, int64_t feed, const char *guid)
+{
+	return q_int(t, "SELECT id FROM items WHERE feed_id = %lld AND guid = %Q", (long long)feed,
+		     guid);
+}
+
+static int64_t
+item_by_url(struct tdb *t, int64_t feed, const char *url)
+{
+	return q_int(t, "SELECT id FROM items WHERE feed_id = %lld AND url = %Q", (long long)feed, url);
+}
+
+/* Rows of items_fts that MATCH q, into ids (sorted); returns how many. */
+static int
+fts(struct tdb *t, const char *q, int64_t *ids, int max)
+{
+	sqlite3_stmt *st;
+	int           n = 0, rc;
+
+	if (sqlite3_prepare_v2(t->raw, "SELECT rowid FROM items_fts WHERE items_fts MATCH ?1"
+				       " ORDER BY rowid", -1, &st, NULL) != SQLITE_OK)
+		fail_msg("fts: %s", sqlite3_errmsg(t->raw));
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (n < max)
+			ids[n++] = sqlite3_column_int64(st, 0);
+		else
+			n++;
+	if (rc != SQLITE_DONE)
+		fail_msg("fts %s: %s", q, sqlite3_errmsg(t->raw));
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int
+fts_count(struct tdb *t, const char *q)
+{
+	int64_t ids[64];
+
+	return fts(t, q, ids, 64);
+}
+
+/* The index agrees with its content (the items and articles): FTS5's own check. */
+static void
+assert_fts_consistent(struct tdb *t)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(t->raw, "INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)",
+			 NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("items_fts integrity-check: %s", msg ? msg : sqlite3_errmsg(t->raw));
+	sqlite3_free(msg);
+}
+
+/* ------------------------------------------------------ same and updated items */
+
+static const struct ti doc3[] = {
+	{"g1", "https://example.org/1", "First post", "One", T0 - 3 * DAY},
+	{"g2", "https://example.org/2", "Second post", "Two", T0 - 2 * DAY},
+	{"g3", "https://example.org/3", "Third post", "Three", T0 - 1 * DAY},
+};
+
+/* The same document twice: nothing new the second time. */
+static void
+test_same_document_twice(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed");
+
+	INGEST_OK(t, feed, doc3, NELEM(doc3), T0, &r);
+	assert_int_equal(r.new_items, 3);
+	assert_int_equal(r.unchanged, 0);
+	assert_int_equal(r.key_switched, 0);
+	INGEST_OK(t, feed, doc3, NELEM(doc3), T0 + 3600, &r);
+	assert_int_equal(r.new_items, 0);
+	assert_int_equal(r.updated, 0);
+	assert_int_equal(r.unchanged, 3);
+	assert_int_equal(count_items(t, feed), 3);
+	/* Seen again: last_seen moves, first_seen stays. */
+	assert_int_equal(q_int(t, "SELECT count(*) FROM items WHERE first_seen = %lld AND last_seen = %lld",
+			       (long long)T0, (long long)(T0 + 3600)), 3);
+	assert_int_equal(q_int(t, "SELECT last_doc_at FROM feeds WHERE id = %lld", (long long)feed),
+			 T0 + 3600);
+	assert_sql_str(t, "Test feed", "SELECT title FROM feeds WHERE id = %lld", (long long)feed);
+	assert_sql_str(t, "guid", "SELECT key_mode FROM feeds WHERE id = %lld", (long long)feed);
+}
+
+/* An edited item (same guid, new title and summary) is updated in place. */
+static void
+test_updated_in_place(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed"), id;
+	struct ti            edited[NELEM(doc3)];
+
+	INGEST_OK(t, feed, doc3, NELEM(doc3), T0, &r);
+	id = item_by_guid(t, feed, "g2");
+	assert_true(id > 0);
+	sql_exec(t, "UPDATE items SET read = 1, starred = 1 WHERE id = %lld", (long long)id);
+
+	memcpy(edited, doc3, sizeof(edited));
+	edited[1].title = "Second post (corrected)";
+	edited[1].summary = "Two, with a correction";
+	INGEST_OK(t, feed, edited, NELEM(edited), T0 + 3600, &r);
+	assert_int_equal(r.new_items, 0);
+	assert_int_equal(r.updated, 1);
+	assert_int_equal(r.unchanged, 2);
+	assert_int_equal(count_items(t, feed), 3);
+	assert_int_equal(item_by_guid(t, feed, "g2"), id);
+	assert_sql_str(t, "Second post (corrected)", "SELECT title FROM items WHERE id = %lld",
+		       (long long)id);
+	assert_sql_str(t, "Two, with a correction", "SELECT summary FROM items WHERE id = %lld",
+		       (long long)id);
+	assert_int_equal(q_int(t, "SELECT read FROM items WHERE id = %lld", (long long)id), 1);
+	assert_int_equal(q_int(t, "SELECT starred FROM items WHERE id = %lld", (long long)id), 1);
+	assert_int_equal(q_int(t, "SELECT first_seen FROM items WHERE id = %lld", (long long)id), T0);
+	/* Still no unread item came back. */
+	assert_int_equal(q_int(t, "SELECT count(*) FROM items WHERE read = 0"), 2);
+
+	/* The edit is now the known state: the same document again is unchanged. */
+	INGEST_OK(t, feed, edited, NELEM(edited), T0 + 7200, &r);
+	assert_int_equal(r.updated, 0);
+	assert_int_equal(r.unchanged, 3);
+}
+
+/* ------------------------------------------------------ unreliable guids */
+
+/* 4 of 20 items share a guid (more than 5%): link keys, every item kept. */
+static void
+test_repeated_guids_switch(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed");
+	struct gen           g;
+	int                  i;
+
+	gen_items(&g, 20, "guid-%d", NULL);
+	for (i = 0; i < 4; i++)
+		g.it[i].guid = "same-guid";
+	INGEST_OK(t, feed, g.it, 20, T0, &r);
+	assert_int_equal(r.key_switched, 1);
+	assert_sql_str(t, "link", "SELECT key_mode FROM feeds WHERE id = %lld", (long long)feed);
+	assert_sql_contains(t, "repeated", "SELECT key_reason FROM feeds WHERE id = %lld", (long long)feed);
+	/* BUG: in link mode store_ingest still inserts items.ident = the guid
+	 * identity, and UNIQUE(feed_id, ident) rejects the 2nd..4th items that
+	 * share the guid (counted as "skipped"): items with distinct links are
+	 * lost although the feed was switched to link keys for exactly this. */
+	assert_int_equal(r.new_items, 20);
+	assert_int_equal(r.skipped, 0);
+	assert_int_equal(count_items(t, feed), 20);
+	for (i = 0; i < 4; i++)
+		assert_true(item_by_url(t, feed, g.link[i]) > 0);
+
+	/* Refetch: nothing new, and no second switch. */
+	INGEST_OK(t, feed, g.it, 20, T0 + 3600, &r);
+	assert_int_equal(r.key_switched, 0);
+	assert_int_equal(r.new_items, 0);
+	assert_int_equal(count_items(t, feed), 20);
+}
+
+/* 2 of 20 items without a guid (one empty element, one absent). */
+static void
+test_empty_guids_switch(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed");
+	struct gen           g;
+
+	gen_items(&g, 20, "guid-%d", NULL);
+	g.it[3].guid = "";
+	g.it[7].guid = NULL;
+	INGEST_OK(t, feed, g.it, 20, T0, &r);
+	assert_int_equal(r.key_switched, 1);
+	assert_sql_str(t, "link", "SELECT key_mode FROM feeds WHERE id = %lld", (long long)feed);
+	assert_sql_contains(t, "empty", "SELECT key_reason FROM feeds WHERE id = %lld", (long long)feed);
+	assert_int_equal(r.new_items, 20);
+	assert_int_equal(count_items(t, feed), 20);
+	INGEST_OK(t, feed, g.it, 20, T0 + 3600, &r);
+	assert_int_equal(r.new_items, 0);
+	assert_int_equal(r.unchanged, 20);
+}
+
+/* One shared pair and one empty guid in 60 items: at most 5%, no switch
+ * (whether a pair counts as one repeat or two items). */
+static void
+test_few_bad_guids_no_switch(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed");
+	struct gen           g;
+
+	gen_items(&g, 60, "guid-%d", NULL);
+	g.it[10].guid = "guid-11";
+	g.it[20].guid = "";
+	INGEST_OK(t, feed, g.it, 60, T0, &r);
+	assert_int_equal(r.key_switched, 0);
+	assert_sql_str(t, "guid", "SELECT key_mode FROM feeds WHERE id = %lld", (long long)feed);
+	assert_int_equal(q_int(t, "SELECT key_reason IS NULL FROM feeds WHERE id = %lld",
+			       (long long)feed), 1);
+	/* Keyed by guid: the two items sharing guid-11 are one item. */
+	assert_int_equal(count_items(t, feed), 59);
+}
+
+/* Guids that change on every fetch while the links stay the same. */
+static void
+test_changing_guids_switch(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed"), id3;
+	struct gen           g;
+
+	gen_items(&g, 10, "a-%d", NULL);
+	INGEST_OK(t, feed, g.it, 10, T0, &r);
+	assert_int_equal(r.new_items, 10);
+	assert_int_equal(r.key_switched, 0);
+	id3 = item_by_url(t, feed, g.link[3]);
+
+	gen_items(&g, 10, "b-%d", NULL);
+	INGEST_OK(t, feed, g.it, 10, T0 + 3600, &r);
+	assert_int_equal(r.key_switched, 1);
+	assert_int_equal(r.new_items, 0);
+	assert_int_equal(count_items(t, feed), 10);
+	assert_sql_str(t, "link", "SELECT key_mode FROM feeds WHERE id = %lld", (long long)feed);
+	assert_sql_contains(t, "changed", "SELECT key_reason FROM feeds WHERE id = %lld", (long long)feed);
+
+	/* And again, now keyed by link: no switch, nothing new. */
+	gen_items(&g, 10, "c-%d", NULL);
+	INGEST_OK(t, feed, g.it, 10, T0 + 7200, &r);
+	assert_int_equal(r.key_switched, 0);
+	assert_int_equal(r.new_items, 0);
+	assert_int_equal(count_items(t, feed), 10);
+
+	/* An edit is still an update in place (found by its link). */
+	gen_items(&g, 10, "d-%d", NULL);
+	g.it[3].title = "Item number 3, edited";
+	INGEST_OK(t, feed, g.it, 10, T0 + 10800, &r);
+	assert_int_equal(r.new_items, 0);
+	assert_int_equal(r.updated, 1);
+	assert_int_equal(item_by_url(t, feed, g.link[3]), id3);
+	assert_sql_str(t, "Item number 3, edited", "SELECT title FROM items WHERE id = %lld",
+		       (long long)id3);
+}
+
+/* An ordinary refetch (two new items on top, two old ones gone) keeps guids. */
+static void
+test_normal_refetch_no_switch(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed");
+	struct gen           g;
+
+	gen_items(&g, 12, "guid-%d", NULL);
+	INGEST_OK(t, feed, g.it + 2, 10, T0, &r); /* items 2..11 */
+	assert_int_equal(r.new_items, 10);
+	INGEST_OK(t, feed, g.it, 10, T0 + 3600, &r); /* items 0..9 */
+	assert_int_equal(r.key_switched, 0);
+	assert_int_equal(r.new_items, 2);
+	assert_int_equal(r.unchanged, 8);
+	assert_int_equal(count_items(t, feed), 12);
+	assert_sql_str(t, "guid", "SELECT key_mode FROM feeds WHERE id = %lld", (long long)feed);
+}
+
+/* -------------------------------------------------------------- tombstones */
+
+static void
+test_tombstone(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed"), id;
+	int64_t              now = store_now();
+
+	INGEST_OK(t, feed, doc3, NELEM(doc3), now, &r);
+	id = item_by_guid(t, feed, "g2");
+	assert_int_equal(store_item_delete(t->s, id), 0);
+	assert_int_equal(count_items(t, feed), 2);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM tombstones WHERE feed_id = %lld",
+			       (long long)feed), 1);
+	assert_int_equal(store_item_delete(t->s, id), STORE_NOTFOUND);
+
+	INGEST_OK(t, feed, doc3, NELEM(doc3), now + 3600, &r);
+	assert_int_equal(r.new_items, 0);
+	assert_int_equal(r.tombstoned, 1);
+	assert_int_equal(r.unchanged, 2);
+	assert_int_equal(count_items(t, feed), 2);
+	assert_int_equal(item_by_guid(t, feed, "g2"), -1);
+	/* A tombstone is per feed: another feed carrying the same guid gets it. */
+	{
+		int64_t other = add_feed(t, "https://example.net/feed");
+
+		INGEST_OK(t, other, doc3, NELEM(doc3), now + 3600, &r);
+		assert_int_equal(r.new_items, 3);
+	}
+}
+
+/* In link mode (guids changing on every fetch), a deleted item stays deleted. */
+static void
+test_tombstone_link_mode(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed"), id;
+	int64_t              now = store_now();
+	struct gen           g;
+
+	gen_items(&g, 10, "a-%d", NULL);
+	INGEST_OK(t, feed, g.it, 10, now, &r);
+	gen_items(&g, 10, "b-%d", NULL);
+	INGEST_OK(t, feed, g.it, 10, now + 3600, &r);
+	assert_int_equal(r.key_switched, 1);
+	id = item_by_url(t, feed, g.link[4]);
+	assert_true(id > 0);
+	assert_int_equal(store_item_delete(t->s, id), 0);
+	assert_int_equal(count_items(t, feed), 9);
+
+	gen_items(&g, 10, "c-%d", NULL);
+	INGEST_OK(t, feed, g.it, 10, now + 7200, &r);
+	/* BUG: the tombstone holds the deleted row's ident (its old guid
+	 * identity, "g:" + hash of "b-4"); a link-mode refetch brings a new
+	 * guid ("c-4") on the same link and looks the tombstone up by that
+	 * guid's identity and by the link key ("l:..."), neither of which is
+	 * stored, so the deleted item comes back as a new unread item.  The
+	 * tombstone should record the link key when the feed is keyed by link
+	 * (or both keys). */
+	assert_int_equal(r.new_items, 0);
+	assert_int_equal(r.tombstoned, 1);
+	assert_int_equal(count_items(t, feed), 9);
+	assert_int_equal(item_by_url(t, feed, g.link[4]), -1);
+}
+
+/* A feed keyed by link from the start of an item's life: the tombstone by link works. */
+static void
+test_tombstone_link_mode_stable_guids(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed"), id;
+	int64_t              now = store_now();
+	struct gen           g;
+
+	gen_items(&g, 20, NULL, NULL); /* no guids at all: identities are links */
+	g.it[0].guid = "x";
+	g.it[1].guid = "y";           /* 18 of 20 without guid: link mode */
+	INGEST_OK(t, feed, g.it, 20, now, &r);
+	assert_int_equal(r.key_switched, 1);
+	id = item_by_url(t, feed, g.link[5]);
+	assert_int_equal(store_item_delete(t->s, id), 0);
+	INGEST_OK(t, feed, g.it, 20, now + 3600, &r);
+	assert_int_equal(r.new_items, 0);
+	assert_int_equal(r.tombstoned, 1);
+	assert_int_equal(count_items(t, feed), 19);
+}
+
+/* Tombstones the feed has not carried for 30 days are forgotten. */
+static void
+test_tombstone_forgotten(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed");
+	int64_t              now = store_now();
+	const struct ti      without[] = {doc3[0], doc3[2]};
+
+	INGEST_OK(t, feed, doc3, NELEM(doc3), now, &r);
+	assert_int_equal(store_item_delete(t->s, item_by_guid(t, feed, "g2")), 0);
+	/* Still carried on day 20: the tombstone is seen again. */
+	INGEST_OK(t, feed, doc3, NELEM(doc3), now + 20 * DAY, &r);
+	assert_int_equal(r.tombstoned, 1);
+	assert_int_equal(q_int(t, "SELECT last_seen FROM tombstones WHERE feed_id = %lld",
+			       (long long)feed), now + 20 * DAY);
+	/* Gone from the feed; 25 days after it was last seen the tombstone stays. */
+	INGEST_OK(t, feed, without, NELEM(without), now + 45 * DAY, &r);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM tombstones"), 1);
+	/* 31 days: forgotten. */
+	INGEST_OK(t, feed, without, NELEM(without), now + 51 * DAY, &r);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM tombstones"), 0);
+	/* And the item, if the feed brings it back, is new again. */
+	INGEST_OK(t, feed, doc3, NELEM(doc3), now + 52 * DAY, &r);
+	assert_int_equal(r.new_items, 1);
+	assert_int_equal(r.tombstoned, 0);
+	assert_int_equal(count_items(t, feed), 3);
+}
+
+/* ---------------------------------------------------------- shared articles */
+
+static int64_t
+article_of(struct tdb *t, int64_t feed, const char *url)
+{
+	return q_int(t, "SELECT article_id FROM items WHERE feed_id = %lld AND url = %Q",
+		     (long long)feed, url);
+}
+
+static void
+test_shared_articles(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              a = add_feed(t, "https://a.example/feed");
+	int64_t              b = add_feed(t, "https://b.example/feed");
+	int64_t              c = add_feed(t, "https://c.example/feed");
+	const char          *tracked = "https://Example.COM/story/1?utm_source=x&amp;utm_medium=y#comments";
+	const char          *tracked_stored = "https://Example.COM/story/1?utm_source=x&utm_medium=y#comments";
+	const struct ti      da[] = {
+                {"a1", tracked, "Story one (via A)", "s", T0},
+                {"a2", "https://example.com/story/1?page=2", "Story one, page 2", "s", T0},
+        };
+	const struct ti      db[] = {
+                {"b1", "https://example.com/story/1", "Story one (via B)", "s", T0},
+                {"b2", "https://example.com/story/2", "Story two", "s", T0},
+        };
+	const struct ti      dc[] = {
+                {"c1", "https://example.com/story/1?fbclid=abc123", "Story one (via C)", "s", T0},
+        };
+	int64_t              art;
+
+	INGEST_OK(t, a, da, NELEM(da), T0, &r);
+	INGEST_OK(t, b, db, NELEM(db), T0, &r);
+	INGEST_OK(t, c, dc, NELEM(dc), T0, &r);
+	art = article_of(t, b, "https://example.com/story/1");
+	assert_true(art > 0);
+	/* The item keeps its own link; the article is keyed by the normalized one. */
+	assert_int_equal(article_of(t, a, tracked_stored), art);
+	assert_int_equal(article_of(t, c, "https://example.com/story/1?fbclid=abc123"), art);
+	assert_sql_str(t, "https://example.com/story/1", "SELECT url FROM articles WHERE id = %lld",
+		       (long long)art);
+	/* Other pages, other rows. */
+	assert_true(article_of(t, b, "https://example.com/story/2") > 0);
+	assert_true(article_of(t, b, "https://example.com/story/2") != art);
+	assert_true(article_of(t, a, "https://example.com/story/1?page=2") > 0);
+	assert_true(article_of(t, a, "https://example.com/story/1?page=2") != art);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM articles"), 3);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM items WHERE article_id = %lld", (long long)art),
+			 3);
+	assert_sql_str(t, "pending", "SELECT status FROM articles WHERE id = %lld", (long long)art);
+}
+
+/* --------------------------------------------------------------- retention */
+
+/* max_age: old items go, except starred ones and those in the current document. */
+static void
+test_retention_max_age(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed"), del = -1;
+	const struct ti      doc1[] = {
+                {"a1", "https://example.org/a1", "a1", "s", T0 - 100 * DAY},
+                {"a2", "https://example.org/a2", "a2", "s", T0 - 90 * DAY},
+                {"a3", "https://example.org/a3", "a3", "s", T0 - 80 * DAY},
+                {"a4", "https://example.org/a4", "a4", "s", T0 - 1 * DAY},
+        };
+	const struct ti      doc2[] = {
+                {"a1", "https://example.org/a1", "a1", "s", T0 - 100 * DAY}, /* still carried */
+                {"a5", "https://example.org/a5", "a5", "s", T0},
+        };
+	char                *ident;
+
+	INGEST_OK(t, feed, doc1, NELEM(doc1), T0, &r);
+	sql_exec(t, "UPDATE items SET starred = 1 WHERE guid = 'a3'");
+	INGEST_OK(t, feed, doc2, NELEM(doc2), T0 + 3600, &r);
+	ident = q_text(t, "SELECT ident FROM items WHERE guid = 'a2'");
+	assert_non_null(ident);
+
+	assert_int_equal(store_retention(t->s, 0, T0 + 3600, 60 * DAY, 0, &del), 0);
+	assert_int_equal(del, 1);
+	assert_int_equal(count_items(t, feed), 4);
+	assert_int_equal(item_by_guid(t, feed, "a2"), -1);
+	assert_true(item_by_guid(t, feed, "a1") > 0); /* old but in the current document */
+	assert_true(item_by_guid(t, feed, "a3") > 0); /* old but starred */
+	assert_int_equal(q_int(t, "SELECT count(*) FROM tombstones WHERE feed_id = %lld AND ident = %Q",
+			       (long long)feed, ident), 1);
+	free(ident);
+	/* No limit: nothing goes. */
+	assert_int_equal(store_retention(t->s, 0, T0 + 3600, 0, 0, &del), 0);
+	assert_int_equal(del, 0);
+	/* The deleted one does not come back with an old document. */
+	INGEST_OK(t, feed, doc1, NELEM(doc1), T0 + 7200, &r);
+	assert_int_equal(r.new_items, 0);
+	assert_int_equal(r.tombstoned, 1);
+}
+
+/* max_items: the newest N are kept (plus starred and current ones). */
+static void
+test_retention_max_items(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed"), del = -1;
+	struct gen           g;
+
+	gen_items(&g, 12, "guid-%d", NULL); /* item i published T0 - i hours */
+	INGEST_OK(t, feed, g.it + 2, 10, T0, &r);
+	sql_exec(t, "UPDATE items SET starred = 1 WHERE guid = 'guid-11'"); /* the oldest */
+	INGEST_OK(t, feed, g.it, 2, T0 + 3600, &r);                          /* current: 0, 1 */
+	assert_int_equal(count_items(t, feed), 12);
+
+	assert_int_equal(store_retention(t->s, 0, T0 + 3600, 0, 5, &del), 0);
+	/* Newest five: 0..4; 5..10 go, 11 is starred. */
+	assert_int_equal(del, 6);
+	assert_int_equal(count_items(t, feed), 6);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM items WHERE guid IN ('guid-0','guid-1',"
+				  "'guid-2','guid-3','guid-4','guid-11')"), 6);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM tombstones"), 6);
+
+	/* The current document is never trimmed, even below max_items. */
+	assert_int_equal(store_retention(t->s, 0, T0 + 3600, 0, 1, &del), 0);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM items WHERE guid IN ('guid-0','guid-1','guid-11')"),
+			 3);
+	assert_int_equal(count_items(t, feed), 3);
+}
+
+/* The feed's own max_age / max_items win over the global ones. */
+static void
+test_retention_feed_overrides(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              a = add_feed(t, "https://a.example/feed");
+	int64_t              b = add_feed(t, "https://b.example/feed");
+	int64_t              c = add_feed(t, "https://c.example/feed"), del = -1;
+	struct gen           g;
+	int                  i;
+
+	/* 20 items each, published T0 - i days, none in the current document. */
+	gen_items(&g, 21, "guid-%d", NULL);
+	for (i = 0; i < 21; i++)
+		g.it[i].published = T0 - (int64_t)i * DAY;
+	INGEST_OK(t, a, g.it + 1, 20, T0, &r);
+	INGEST_OK(t, b, g.it + 1, 20, T0, &r);
+	INGEST_OK(t, c, g.it + 1, 20, T0, &r);
+	INGEST_OK(t, a, g.it, 1, T0 + 60, &r);
+	INGEST_OK(t, b, g.it, 1, T0 + 60, &r);
+	INGEST_OK(t, c, g.it, 1, T0 + 60, &r);
+
+	sql_exec(t, "UPDATE feeds SET max_items = 3 WHERE id = %lld", (long long)a);
+	sql_exec(t, "UPDATE feeds SET max_age = %d WHERE id = %lld", 5 * DAY + 3600, (long long)b);
+
+	/* No global limits: only the feeds' own. */
+	assert_int_equal(store_retention(t->s, 0, T0 + 60, 0, 0, &del), 0);
+	assert_int_equal(count_items(t, a), 3);  /* items 0, 1, 2 */
+	assert_int_equal(count_items(t, b), 6);  /* items 0..5 */
+	assert_int_equal(count_items(t, c), 21); /* untouched */
+	assert_int_equal(del, 18 + 15);
+
+	/* Global limits (2 days, 2 items) against the feeds' own: each setting
+	 * the feed has wins, the others come from the global ones. */
+	sql_exec(t, "UPDATE feeds SET max_items = 10, max_age = %d WHERE id = %lld", 30 * DAY,
+		 (long long)c);
+	assert_int_equal(store_retention(t->s, 0, T0 + 60, 2 * DAY + 3600, 2, &del), 0);
+	assert_int_equal(count_items(t, a), 3);  /* its 3 items; 0..2 are within 2 days */
+	assert_int_equal(count_items(t, b), 2);  /* its 5 days, the global 2 items */
+	assert_int_equal(count_items(t, c), 10); /* its 10 items and 30 days */
+	assert_int_equal(del, 4 + 11);
+
+	/* One feed only. */
+	sql_exec(t, "UPDATE feeds SET max_items = 1 WHERE id IN (%lld, %lld)", (long long)a, (long long)c);
+	assert_int_equal(store_retention(t->s, a, T0 + 60, 0, 0, &del), 0);
+	assert_int_equal(del, 2);
+	assert_int_equal(count_items(t, a), 1);
+	assert_int_equal(count_items(t, c), 10);
+}
+
+/* Articles only the deleted items pointed to go; shared ones stay. */
+static void
+test_retention_articles(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              a = add_feed(t, "https://a.example/feed");
+	int64_t              b = add_feed(t, "https://b.example/feed"), del = -1, own, shared;
+	const struct ti      da[] = {
+                {"a1", "https://example.com/own", "own", "s", T0 - 100 * DAY},
+                {"a2", "https://example.com/shared", "shared", "s", T0 - 100 * DAY},
+        };
+	const struct ti      da2[] = {{"a3", "https://example.com/new", "new", "s", T0}};
+	const struct ti      dbb[] = {{"b1", "https://example.com/shared?utm_source=b", "b", "s", T0}};
+
+	INGEST_OK(t, a, da, NELEM(da), T0, &r);
+	INGEST_OK(t, b, dbb, NELEM(dbb), T0, &r);
+	INGEST_OK(t, a, da2, NELEM(da2), T0 + 60, &r);
+	own = article_of(t, a, "https://example.com/own");
+	shared = article_of(t, a, "https://example.com/shared");
+	assert_true(own > 0 && shared > 0 && own != shared);
+	assert_int_equal(article_of(t, b, "https://example.com/shared?utm_source=b"), shared);
+
+	assert_int_equal(store_retention(t->s, a, T0 + 60, 30 * DAY, 0, &del), 0);
+	assert_int_equal(del, 2);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM articles WHERE id = %lld", (long long)own), 0);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM articles WHERE id = %lld", (long long)shared), 1);
+	assert_int_equal(article_of(t, b, "https://example.com/shared?utm_source=b"), shared);
+	assert_int_equal(count_items(t, b), 1);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM tombstones WHERE feed_id = %lld", (long long)a), 2);
+}
+
+/* ------------------------------------------------------------ fetch results */
+
+static void
+test_fetch_done(void **state)
+{
+	struct tdb          *t = *state;
+	int64_t              feed = add_feed(t, "https://example.org/feed");
+	struct fetch_result  fr;
+	struct ingest_result ir = {.new_items = 4, .updated = 1};
+	int                  i;
+
+	memset(&fr, 0, sizeof(fr));
+	fr.http_status = 200;
+	fr.etag = "\"abc\"";
+	fr.last_modified = "Tue, 14 Nov 2023 22:13:20 GMT";
+	fr.next_poll = T0 + 3600;
+	fr.bytes = 1234;
+	fr.duration_ms = 56;
+	assert_int_equal(store_fetch_done(t->s, feed, T0, &fr, &ir, NULL), 0);
+	assert_sql_str(t, "\"abc\"", "SELECT etag FROM feeds WHERE id = %lld", (long long)feed);
+	assert_sql_str(t, "Tue, 14 Nov 2023 22:13:20 GMT", "SELECT last_modified FROM feeds WHERE id = %lld",
+		       (long long)feed);
+	assert_int_equal(q_int(t, "SELECT last_success FROM feeds WHERE id = %lld", (long long)feed), T0);
+	assert_int_equal(q_int(t, "SELECT next_poll FROM feeds WHERE id = %lld", (long long)feed),
+			 T0 + 3600);
+	assert_int_equal(q_int(t, "SELECT new_items FROM fetch_log WHERE feed_id = %lld", (long long)feed),
+			 4);
+
+	/* Three failures in a row. */
+	memset(&fr, 0, sizeof(fr));
+	for (i = 1; i <= 3; i++) {
+		fr.http_status = 503;
+		fr.error = i == 3 ? "HTTP 503 Service Unavailable (third)" : "HTTP 503 Service Unavailable";
+		fr.next_poll = T0 + i * 7200;
+		assert_int_equal(store_fetch_done(t->s, feed, T0 + i * 3600, &fr, NULL, NULL), 0);
+		assert_int_equal(q_int(t, "SELECT error_count FROM feeds WHERE id = %lld", (long long)feed), i);
+	}
+	assert_sql_str(t, "HTTP 503 Service Unavailable (third)", "SELECT last_error FROM feeds WHERE id = %lld",
+		       (long long)feed);
+	assert_int_equal(q_int(t, "SELECT last_status FROM feeds WHERE id = %lld", (long long)feed), 503);
+	assert_int_equal(q_int(t, "SELECT last_success FROM feeds WHERE id = %lld", (long long)feed), T0);
+	assert_int_equal(q_int(t, "SELECT last_poll FROM feeds WHERE id = %lld", (long long)feed),
+			 T0 + 3 * 3600);
+	/* The validators survive failures. */
+	assert_sql_str(t, "\"abc\"", "SELECT etag FROM feeds WHERE id = %lld", (long long)feed);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM fetch_log WHERE feed_id = %lld AND error IS NOT NULL",
+			       (long long)feed), 3);
+
+	/* A success resets the count and takes the new validators. */
+	memset(&fr, 0, sizeof(fr));
+	fr.http_status = 200;
+	fr.etag = "W/\"def\"";
+	assert_int_equal(store_fetch_done(t->s, feed, T0 + 4 * 3600, &fr, NULL, NULL), 0);
+	assert_int_equal(q_int(t, "SELECT error_count FROM feeds WHERE id = %lld", (long long)feed), 0);
+	assert_int_equal(q_int(t, "SELECT last_error IS NULL FROM feeds WHERE id = %lld", (long long)feed), 1);
+	assert_sql_str(t, "W/\"def\"", "SELECT etag FROM feeds WHERE id = %lld", (long long)feed);
+	assert_int_equal(q_int(t, "SELECT last_success FROM feeds WHERE id = %lld", (long long)feed),
+			 T0 + 4 * 3600);
+	/* 304: no new validators given, the old ones stay. */
+	memset(&fr, 0, sizeof(fr));
+	fr.http_status = 304;
+	assert_int_equal(store_fetch_done(t->s, feed, T0 + 5 * 3600, &fr, NULL, NULL), 0);
+	assert_sql_str(t, "W/\"def\"", "SELECT etag FROM feeds WHERE id = %lld", (long long)feed);
+	assert_sql_str(t, "Tue, 14 Nov 2023 22:13:20 GMT", "SELECT last_modified FROM feeds WHERE id = %lld",
+		       (long long)feed);
+}
+
+static void
+test_fetch_done_disable(void **state)
+{
+	struct tdb         *t = *state;
+	int64_t             feed = add_feed(t, "https://example.org/feed");
+	int64_t             other = add_feed(t, "https://example.org/other");
+	struct fetch_result fr;
+
+	memset(&fr, 0, sizeof(fr));
+	fr.http_status = 410;
+	fr.error = "HTTP 410 Gone";
+	fr.disable = "the feed is gone (HTTP 410)";
+	assert_int_equal(store_fetch_done(t->s, feed, T0, &fr, NULL, NULL), 0);
+	assert_sql_str(t, "the feed is gone (HTTP 410)", "SELECT disabled_reason FROM feeds WHERE id = %lld",
+		       (long long)feed);
+	assert_int_equal(q_int(t, "SELECT error_count FROM feeds WHERE id = %lld", (long long)feed), 1);
+
+	/* gleaner.h: "disable: non-NULL: disable the feed with this reason",
+	 * whatever the outcome (e.g. a permanent redirect to a feed already
+	 * subscribed). */
+	memset(&fr, 0, sizeof(fr));
+	fr.http_status = 200;
+	fr.disable = "duplicate of https://example.org/feed";
+	assert_int_equal(store_fetch_done(t->s, other, T0, &fr, NULL, NULL), 0);
+	/* BUG: on success (error NULL) store_fetch_done ignores fr->disable:
+	 * only the error branch's UPDATE sets disabled_reason. */
+	assert_sql_str(t, "duplicate of https://example.org/feed",
+		       "SELECT disabled_reason FROM feeds WHERE id = %lld", (long long)other);
+}
+
+static void
+test_fetch_log_trimmed(void **state)
+{
+	struct tdb         *t = *state;
+	int64_t             feed = add_feed(t, "https://example.org/feed");
+	int64_t             other = add_feed(t, "https://example.org/other");
+	struct fetch_result fr;
+	int                 i;
+
+	memset(&fr, 0, sizeof(fr));
+	fr.http_status = 200;
+	for (i = 0; i < 3; i++)
+		assert_int_equal(store_fetch_done(t->s, other, T0 + i, &fr, NULL, NULL), 0);
+	for (i = 0; i < 60; i++) {
+		fr.error = i % 2 ? "timeout" : NULL;
+		assert_int_equal(store_fetch_done(t->s, feed, T0 + i * 60, &fr, NULL, NULL), 0);
+	}
+	assert_int_equal(q_int(t, "SELECT count(*) FROM fetch_log WHERE feed_id = %lld", (long long)feed), 50);
+	/* The newest 50 are kept. */
+	assert_int_equal(q_int(t, "SELECT min(at) FROM fetch_log WHERE feed_id = %lld", (long long)feed),
+			 T0 + 10 * 60);
+	assert_int_equal(q_int(t, "SELECT max(at) FROM fetch_log WHERE feed_id = %lld", (long long)feed),
+			 T0 + 59 * 60);
+	/* Another feed's log is its own. */
+	assert_int_equal(q_int(t, "SELECT count(*) FROM fetch_log WHERE feed_id = %lld", (long long)other), 3);
+}
+
+/* ----------------------------------------------------------- full-text index */
+
+static void
+test_fts_ingest(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed"), ids[8], i1, i2;
+	const struct ti      doc[] = {
+                {"f1", "https://example.org/f1", "Café society", "<p>The <b>quick</b> brown fox</p>", T0},
+                {"f2", "https://example.org/f2", "Another title", "jumps over the lazy dog", T0},
+        };
+
+	INGEST_OK(t, feed, doc, NELEM(doc), T0, &r);
+	i1 = item_by_guid(t, feed, "f1");
+	i2 = item_by_guid(t, feed, "f2");
+	assert_int_equal(fts(t, "cafe", ids, 8), 1);
+	assert_int_equal(ids[0], i1);
+	assert_int_equal(fts(t, "Café", ids, 8), 1);
+	assert_int_equal(ids[0], i1);
+	assert_int_equal(fts(t, "CAFE", ids, 8), 1);
+	assert_int_equal(fts(t, "quick", ids, 8), 1); /* HTML summary, as text */
+	assert_int_equal(ids[0], i1);
+	assert_int_equal(fts(t, "title:society", ids, 8), 1);
+	assert_int_equal(fts(t, "lazy", ids, 8), 1);
+	assert_int_equal(ids[0], i2);
+	assert_int_equal(fts(t, "summary:dog", ids, 8), 1);
+	assert_int_equal(fts(t, "the", ids, 8), 2);
+	assert_int_equal(fts_count(t, "b"), 0); /* markup is not indexed */
+	assert_fts_consistent(t);
+}
+
+static void
+test_fts_update(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed"), ids[8], i1;
+	struct ti            doc[] = {
+                {"f1", "https://example.org/f1", "Café society", "The quick brown fox", T0},
+                {"f2", "https://example.org/f2", "Another title", "jumps over the lazy dog", T0},
+        };
+
+	INGEST_OK(t, feed, doc, NELEM(doc), T0, &r);
+	i1 = item_by_guid(t, feed, "f1");
+	doc[0].title = "Tea ceremony";
+	doc[0].summary = "A slow green turtle";
+	INGEST_OK(t, feed, doc, NELEM(doc), T0 + 60, &r);
+	assert_int_equal(r.updated, 1);
+	assert_int_equal(fts_count(t, "cafe"), 0);
+	assert_int_equal(fts_count(t, "fox"), 0);
+	assert_int_equal(fts_count(t, "society"), 0);
+	assert_int_equal(fts(t, "turtle", ids, 8), 1);
+	assert_int_equal(ids[0], i1);
+	assert_int_equal(fts(t, "tea", ids, 8), 1);
+	assert_int_equal(fts_count(t, "lazy"), 1);
+	assert_fts_consistent(t);
+}
+
+/* Article text (written by the extractor) is indexed for every item sharing it. */
+static void
+test_fts_article_text(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              a = add_feed(t, "https://a.example/feed");
+	int64_t              b = add_feed(t, "https://b.example/feed"), ids[8], art, ia, ib;
+	const struct ti      da[] = {{"x", "https://example.com/s?utm_source=a", "Headline A", "s", T0},
+				     {"y", "https://example.com/other", "Other", "s", T0}};
+	const struct ti      dbb[] = {{"x", "https://example.com/s#top", "Headline B", "s", T0}};
+
+	INGEST_OK(t, a, da, NELEM(da), T0, &r);
+	INGEST_OK(t, b, dbb, NELEM(dbb), T0, &r);
+	ia = item_by_guid(t, a, "x");
+	ib = item_by_guid(t, b, "x");
+	art = article_of(t, a, "https://example.com/s?utm_source=a");
+	assert_int_equal(article_of(t, b, "https://example.com/s#top"), art);
+
+	sql_exec(t, "UPDATE articles SET text = 'A zebra crossing in the rain', status = 'done'"
+		    " WHERE id = %lld", (long long)art);
+	assert_int_equal(fts(t, "zebra", ids, 8), 2);
+	assert_int_equal(ids[0], ia);
+	assert_int_equal(ids[1], ib);
+	assert_int_equal(fts(t, "article:rain", ids, 8), 2);
+	assert_fts_consistent(t);
+
+	sql_exec(t, "UPDATE articles SET text = 'Emperor penguins' WHERE id = %lld", (long long)art);
+	assert_int_equal(fts_count(t, "zebra"), 0);
+	assert_int_equal(fts(t, "penguins", ids, 8), 2);
+	assert_fts_consistent(t);
+}
+
+/* After deletion nothing of the item matches, article text included. */
+static void
+test_fts_delete(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              a = add_feed(t, "https://a.example/feed");
+	int64_t              b = add_feed(t, "https://b.example/feed"), ids[8], ia, ib, ic, art;
+	const struct ti      da[] = {{"x", "https://example.com/s", "Walrus headline", "oyster", T0},
+				     {"y", "https://example.com/own", "Narwhal headline", "tusk", T0}};
+	const struct ti      dbb[] = {{"x", "https://example.com/s", "Walrus again", "oyster", T0}};
+
+	INGEST_OK(t, a, da, NELEM(da), T0, &r);
+	INGEST_OK(t, b, dbb, NELEM(dbb), T0, &r);
+	ia = item_by_guid(t, a, "x");
+	ic = item_by_guid(t, a, "y");
+	ib = item_by_guid(t, b, "x");
+	art = article_of(t, a, "https://example.com/s");
+	sql_exec(t, "UPDATE articles SET text = 'penguin colony' WHERE id = %lld", (long long)art);
+	sql_exec(t, "UPDATE articles SET text = 'unicorn horn' WHERE id = %lld",
+		 (long long)article_of(t, a, "https://example.com/own"));
+	assert_int_equal(fts_count(t, "penguin"), 2);
+
+	/* One of the two sharing the article: the other still matches. */
+	assert_int_equal(store_item_delete(t->s, ia), 0);
+	assert_int_equal(fts(t, "penguin", ids, 8), 1);
+	assert_int_equal(ids[0], ib);
+	assert_int_equal(fts(t, "walrus", ids, 8), 1);
+	assert_int_equal(ids[0], ib);
+	assert_fts_consistent(t);
+
+	/* The last item of an article with text: the article goes too.
+	 * BUG: bury() deletes the article row first; ON DELETE SET NULL then
+	 * fires items_au, whose FTS 'delete' reads the old article text by
+	 * old.article_id from articles, where the row is already gone, so the
+	 * article's words are "deleted" as NULL and stay in the index under
+	 * the deleted rowid (stale matches, integrity-check fails). */
+	assert_int_equal(store_item_delete(t->s, ic), 0);
+	assert_int_equal(fts_count(t, "narwhal"), 0);
+	assert_int_equal(fts_count(t, "tusk"), 0);
+	assert_int_equal(fts_count(t, "unicorn"), 0);
+	assert_fts_consistent(t);
+	assert_int_equal(store_item_delete(t->s, ib), 0);
+	assert_int_equal(fts_count(t, "walrus"), 0);
+	assert_int_equal(fts_count(t, "oyster"), 0);
+	assert_int_equal(fts_count(t, "penguin"), 0);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM articles"), 0);
+	assert_fts_consistent(t);
+}
+
+/* Retention deleting an item with article text leaves nothing in the index. */
+static void
+test_fts_retention(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed"), del;
+	const struct ti      d1[] = {{"old", "https://example.com/old", "Mammoth", "tundra", T0 - 400 * DAY}};
+	const struct ti      d2[] = {{"new", "https://example.com/new", "Fresh", "news", T0}};
+
+	INGEST_OK(t, feed, d1, NELEM(d1), T0, &r);
+	INGEST_OK(t, feed, d2, NELEM(d2), T0 + 60, &r);
+	sql_exec(t, "UPDATE articles SET text = 'glacier ice' WHERE url = 'https://example.com/old'");
+	assert_int_equal(fts_count(t, "glacier"), 1);
+	assert_int_equal(store_retention(t->s, feed, T0 + 60, 365 * DAY, 0, &del), 0);
+	assert_int_equal(del, 1);
+	assert_int_equal(fts_count(t, "mammoth"), 0);
+	/* BUG: same cause as in test_fts_delete (article deleted before its
+	 * items' index rows are removed). */
+	assert_int_equal(fts_count(t, "glacier"), 0);
+	assert_fts_consistent(t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_same_document_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_updated_in_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_repeated_guids_switch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_guids_switch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_few_bad_guids_no_switch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_changing_guids_switch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_normal_refetch_no_switch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tombstone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tombstone_link_mode, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tombstone_link_mode_stable_guids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tombstone_forgotten, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_articles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retention_max_age, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retention_max_items, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retention_feed_overrides, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retention_articles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fetch_done, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fetch_done_disable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fetch_log_trimmed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fts_ingest, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fts_update, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fts_article_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fts_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fts_retention, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
