@@ -81,6 +81,56 @@ else
 	echo "skip corpus: $SHARED/corpus/feeds not found (the shared folder is absent)"
 fi
 
+# --- a 5,000-feed OPML file through import and export: same feeds, titles and tags
+python3 - "$tmp/big.opml" <<'PY'
+import random, sys
+from xml.sax.saxutils import quoteattr
+r = random.Random(5000)
+tags = ["news", "tech", "linux", "a&b", "c<d>", "Ünïcode", "x/y", "p,q", "science", "misc"]
+feeds = {}
+for i in range(5000):
+    url = "https://feeds%d.example.org/path/%d.xml?q=%d&r=%s" % (i % 97, i, i, r.choice("abc"))
+    title = r.choice(["Feed", "Blog «%d»" % i, "Tom & Jerry's", "<b>bold</b>", "日本語 %d" % i]) + " %d" % i
+    feeds[url] = (title, sorted(set(r.sample(tags, r.randrange(0, 4)))))
+by_tag = {}
+out = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0"><head><title>t</title></head><body>']
+for url, (title, ts) in feeds.items():
+    line = '<outline type="rss" text=%s title=%s xmlUrl=%s/>' % (quoteattr(title), quoteattr(title), quoteattr(url))
+    if not ts:
+        out.append(line)
+    for t in ts:
+        by_tag.setdefault(t, []).append(line)
+for t, lines in by_tag.items():
+    out.append('<outline text=%s title=%s>' % (quoteattr(t), quoteattr(t)))
+    out += lines
+    out.append('</outline>')
+out.append('</body></opml>')
+open(sys.argv[1], "w").write("\n".join(out))
+open(sys.argv[1] + ".expect", "w").write(repr(sorted((u, t, tuple(ts)) for u, (t, ts) in feeds.items())))
+PY
+if "$GLEAN" --db "$tmp/opml.db" import "$tmp/big.opml" >/dev/null 2>"$tmp/e" &&
+   "$GLEAN" --db "$tmp/opml.db" export >"$tmp/back.opml" 2>>"$tmp/e" &&
+   python3 - "$tmp/back.opml" "$tmp/big.opml.expect" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+got = {}
+def walk(node, path):
+    for o in node.findall("outline"):
+        url = o.get("xmlUrl")
+        if url:
+            t, ts = got.setdefault(url, [o.get("title") or o.get("text"), set()])
+            ts.update(path)
+        else:
+            walk(o, path + [o.get("title") or o.get("text")])
+walk(root.find("body"), [])
+have = sorted((u, t, tuple(sorted(ts))) for u, (t, ts) in got.items())
+want = eval(open(sys.argv[2]).read())
+assert len(have) == 5000, len(have)
+assert have == want, [x for x in zip(have, want) if x[0] != x[1]][:3]
+PY
+then ok "OPML: 5,000 feeds imported and exported with the same feeds, titles and tags"
+else bad "OPML 5,000-feed round trip" "$(head -c 600 "$tmp/e")"; fi
+
 # --- the store through the CLI (its own counts add to ours)
 sh tests/integration/cli_store.sh "$GLEAN" >"$tmp/cs.txt" 2>&1; rc=$?
 grep -v '^ok ' "$tmp/cs.txt"
