@@ -65,6 +65,10 @@ $(B)/san/bin/glean: $(CLI_SRC:%.c=$(B)/san/%.o) $(B)/libgleaner-san.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
 
+$(B)/san/bin/gleanerd: $(DAEMON_SRC:%.c=$(B)/san/%.o) $(B)/libgleaner-san.a
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS) $(EV_LIBS)
+
 $(B)/san/tests/%: tests/unit/%.c $(B)/libgleaner-san.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(filter-out -O2,$(CFLAGS)) $(SAN_FLAGS) -o $@ $< \

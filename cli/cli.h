@@ -118,4 +118,9 @@ int cmd_ingest(int, char **);
 /* cmd_parse.c */
 int cmd_parse(int, char **);
 
+/* cmd_control.c: requests to a running gleanerd. */
+int cmd_refresh(int, char **);
+int cmd_status(int, char **);
+int cmd_reload(int, char **);
+
 #endif

@@ -26,6 +26,9 @@ static const struct cli_cmd cmds[] = {
     {"unstar", cmd_unstar, "unstar items"},
     {"search", cmd_search, "full-text search, best matches first"},
     {"stats", cmd_stats, "counts and sizes of the database"},
+    {"refresh", cmd_refresh, "ask gleanerd to poll now (--wait for the results)"},
+    {"status", cmd_status, "what gleanerd is doing"},
+    {"reload", cmd_reload, "make gleanerd reload its configuration"},
     {"parse", cmd_parse, "parse a feed file and print what Gleaner reads in it"},
     {"ingest", cmd_ingest, "store a feed file into a feed (for tests and scripting)"},
 };

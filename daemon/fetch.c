@@ -286,12 +286,13 @@ static void
 io_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct sockinfo *si = w->data;
+	struct fetcher  *f = si->f; /* si may be freed inside socket_action */
 	int              action = (revents & EV_READ ? CURL_CSELECT_IN : 0) |
 			  (revents & EV_WRITE ? CURL_CSELECT_OUT : 0);
 
 	(void)loop;
-	curl_multi_socket_action(si->f->multi, w->fd, action, &si->f->running);
-	check_done(si->f);
+	curl_multi_socket_action(f->multi, w->fd, action, &f->running);
+	check_done(f);
 }
 
 static void

@@ -219,29 +219,35 @@ sigterm_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	stop(w->data);
 }
 
-static void
-sighup_cb(struct ev_loop *loop, ev_signal *w, int revents)
+int
+daemon_reload(struct daemon *d, char *err, size_t errsz)
 {
-	struct daemon *d = w->data;
 	struct config *ncfg, *old;
-	char           err[4096];
 
-	(void)loop;
-	(void)revents;
-	sd_notify(0, "RELOADING=1");
-	if ((ncfg = config_load(d->cfg->path, err, sizeof(err))) == NULL) {
-		log_warnx("reload refused, keeping the running configuration:\n%s", err);
-		sd_notify(0, "READY=1");
-		return;
-	}
+	if ((ncfg = config_load(d->cfg->path, err, errsz)) == NULL)
+		return -1;
 	old = d->cfg;
 	d->cfg = ncfg;
 	if (sync_config_feeds(d) != 0 || daemon_load_feeds(d) != 0)
 		log_warnx("reload: the feeds could not all be updated; see above");
 	config_free(old);
 	log_info("reloaded %s: %zu feeds", d->cfg->path, d->nfeeds);
-	sd_notify(0, "READY=1");
 	poll_dispatch(d);
+	return 0;
+}
+
+static void
+sighup_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct daemon *d = w->data;
+	char           err[4096];
+
+	(void)loop;
+	(void)revents;
+	sd_notify(0, "RELOADING=1");
+	if (daemon_reload(d, err, sizeof(err)) != 0)
+		log_warnx("reload refused, keeping the running configuration:\n%s", err);
+	sd_notify(0, "READY=1");
 }
 
 static void
@@ -258,6 +264,7 @@ daemon_free(struct daemon *d)
 {
 	size_t i;
 
+	control_close(d);
 	fetcher_free(d->fetcher);
 	for (i = 0; i < d->nfeeds; i++) {
 		free(d->feeds[i]->url);
@@ -344,6 +351,9 @@ main(int argc, char **argv)
 		ev_timer_init(&d.watchdog, watchdog_cb, 0., (double)wd_usec / 2e6);
 		ev_timer_again(d.loop, &d.watchdog);
 	}
+	if (!d.once && control_open(&d, d.cfg->control_socket) != 0)
+		log_warnx("running without a control socket: glean refresh, status and reload "
+			  "will not reach this gleanerd");
 	log_info("started: %zu feeds, database %s", d.nfeeds, d.cfg->database);
 	sd_notify(0, "READY=1");
 	poll_dispatch(&d);

@@ -102,6 +102,9 @@ struct daemon {
 	ev_timer          shutdown_timer;
 	int               once, stopping, in_flight, polled;
 	unsigned          seed;
+	ev_io             ctl_listen;
+	char             *ctl_path;
+	struct ctl_conn  *ctl_conns;
 };
 void poll_init(struct daemon *);
 void poll_start(struct daemon *, struct feedstate *);
@@ -109,7 +112,15 @@ void poll_start(struct daemon *, struct feedstate *);
 void poll_dispatch(struct daemon *);
 double daemon_now(const struct daemon *);
 
+/* control.c: the control socket (status, reload, refresh). */
+struct ctl_conn;
+int  control_open(struct daemon *, const char *path);
+void control_close(struct daemon *);
+void control_poll_done(struct daemon *, const struct feedstate *, const char *error, int new_items);
+
 /* gleanerd.c */
 int  daemon_load_feeds(struct daemon *);
+/* Loads the configuration again; on error the running one stays (err says why). */
+int  daemon_reload(struct daemon *, char *err, size_t errsz);
 
 #endif

@@ -255,6 +255,7 @@ on_done(void *ud, struct xfer_result *r)
 	fs->due = next;
 	if (!d->once && !d->stopping && !fs->removed)
 		sched_put(&d->sched, fs);
+	control_poll_done(d, fs, failed ? msg : NULL, ir.new_items);
 out:
 	feed_free(f);
 	free(c);

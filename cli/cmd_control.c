@@ -1,0 +1,176 @@
+/*
+ * cmd_control.c: glean refresh [FEED] [--wait], glean status, glean reload:
+ * requests to a running gleanerd over its control socket (see
+ * daemon/control.c for the protocol).  Reading with glean never needs the
+ * daemon; these three do.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define DEFAULT_SOCKET "/run/gleaner/control.sock"
+
+/* The socket: --socket, then -c CONFIG's control_socket, then
+ * $GLEANER_SOCKET, then the system service's. */
+static int
+socket_path(const char *opt, char *out, size_t outsz)
+{
+	const char *env = getenv("GLEANER_SOCKET");
+
+	if (opt) {
+		strlcpy_g(out, opt, outsz);
+		return 0;
+	}
+	if (cli_g.config) {
+		char           err[4096];
+		struct config *cfg = config_load(cli_g.config, err, sizeof(err));
+
+		if (cfg == NULL) {
+			fprintf(stderr, "%s", err);
+			return -1;
+		}
+		strlcpy_g(out, cfg->control_socket, outsz);
+		config_free(cfg);
+		return 0;
+	}
+	strlcpy_g(out, env && *env ? env : DEFAULT_SOCKET, outsz);
+	return 0;
+}
+
+/* Sends one request and hands each reply line to the caller's printer.
+ * Returns EXIT_OK, or EXIT_NOMATCH when gleanerd says error or a feed
+ * failed, or EXIT_DB when gleanerd cannot be reached. */
+static int
+request(const char *path, const char *req, int progress)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	FILE              *fp;
+	char               line[4096];
+	int                fd, rc = EXIT_OK, total = 0, seen = 0, tty = progress && cli_terminal();
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		cli_err("%s: socket path too long", path);
+		return EXIT_USAGE;
+	}
+	strlcpy_g(sun.sun_path, path, sizeof(sun.sun_path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		cli_err("cannot reach gleanerd at %s: %s (is it running? -c or --socket name "
+			"another socket)", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return EXIT_DB;
+	}
+	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req) || write(fd, "\n", 1) != 1 ||
+	    (fp = fdopen(fd, "r")) == NULL) {
+		cli_err("%s: %s", path, strerror(errno));
+		close(fd);
+		return EXIT_DB;
+	}
+	while (fgets(line, sizeof(line), fp)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "error:", 6)) {
+			cli_err("gleanerd: %s", line + 7);
+			rc = EXIT_NOMATCH;
+		} else if (!strcmp(line, "ok") || !strcmp(line, "done")) {
+			continue;
+		} else if (!strncmp(line, "ok ", 3)) {
+			total = atoi(line + 3);
+			if (!progress || total == 0)
+				printf("%s\n", line + 3);
+		} else if (!strncmp(line, "failed ", 7)) {
+			seen++;
+			if (tty)
+				fprintf(stderr, "\r\033[K");
+			cli_err("%s", line + 7);
+			rc = EXIT_NOMATCH;
+		} else if (!strncmp(line, "polled ", 7)) {
+			seen++;
+			if (tty)
+				fprintf(stderr, "\r\033[K[%d/%d] %.*s", seen, total, cli_term_cols() - 12,
+					line + 7);
+			else
+				printf("%s\n", line + 7);
+		} else {
+			printf("%s\n", line);
+		}
+	}
+	if (tty && seen)
+		fprintf(stderr, "\r\033[K%d feeds polled\n", seen);
+	fclose(fp);
+	return rc;
+}
+
+static int
+control_cmd(int argc, char **argv, const char *verb)
+{
+	static const struct option opts[] = {
+		{"socket", required_argument, NULL, 's'},
+		{"wait", no_argument, NULL, 'w'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *sock = NULL;
+	char        path[512], req[1024];
+	int         c, wait = 0, refresh = !strcmp(verb, "refresh");
+
+	cli_cmdname(argv);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "s:wh", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': sock = optarg; break;
+		case 'w':
+			if (!refresh)
+				goto usage;
+			wait = 1;
+			break;
+		case 'h':
+			printf("usage: glean %s%s [--socket PATH]\n", verb,
+			       refresh ? " [FEED] [--wait]" : "");
+			printf(refresh ? "  asks gleanerd to poll every enabled feed, or FEED, now;\n"
+					 "  --wait prints each result and returns when all are stored\n"
+			       : !strcmp(verb, "status") ? "  what gleanerd is doing: transfers, queue, next polls\n"
+							 : "  makes gleanerd reload its configuration\n");
+			return EXIT_OK;
+		default: goto usage;
+		}
+	}
+	if (argc - optind > (refresh ? 1 : 0))
+		goto usage;
+	if (socket_path(sock, path, sizeof(path)) == -1)
+		return EXIT_USAGE;
+	snprintf(req, sizeof(req), "%s%s%s%s", verb, wait ? " --wait" : "",
+		 refresh && optind < argc ? " " : "", refresh && optind < argc ? argv[optind] : "");
+	if (strchr(req, '\n')) {
+		cli_err("%s: a feed name cannot hold a newline", verb);
+		return EXIT_USAGE;
+	}
+	return request(path, req, wait);
+usage:
+	fprintf(stderr, "usage: glean %s%s [--socket PATH]\n", verb, refresh ? " [FEED] [--wait]" : "");
+	return EXIT_USAGE;
+}
+
+int
+cmd_refresh(int argc, char **argv)
+{
+	return control_cmd(argc, argv, "refresh");
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	return control_cmd(argc, argv, "status");
+}
+
+int
+cmd_reload(int argc, char **argv)
+{
+	return control_cmd(argc, argv, "reload");
+}
