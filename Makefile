@@ -154,6 +154,8 @@ install: all
 	install -m 755 bin/gleanerd $(DESTDIR)$(SBINDIR)/gleanerd
 	install -m 644 man/glean.1 $(DESTDIR)$(MANDIR)/man1/glean.1
 	install -m 644 man/gleaner.conf.5 $(DESTDIR)$(MANDIR)/man5/gleaner.conf.5
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 644 man/gleanerd.8 $(DESTDIR)$(MANDIR)/man8/gleanerd.8
 	install -m 644 systemd/gleanerd.service $(DESTDIR)$(SYSTEMDDIR)/gleanerd.service
 	install -m 644 systemd/gleaner.sysusers $(DESTDIR)$(SYSUSERSDIR)/gleaner.conf
 	install -m 644 systemd/gleaner.tmpfiles $(DESTDIR)$(TMPFILESDIR)/gleaner.conf
