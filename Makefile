@@ -94,8 +94,9 @@ export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(UNIT_BIN) $(B)/san/bin/glean
-	@sh tests/run-tests.sh --unit $(UNIT_BIN) --integration $(B)/san/bin/glean
+test-run: $(UNIT_BIN) $(B)/san/bin/glean $(B)/san/bin/gleanerd
+	@sh tests/run-tests.sh --unit $(UNIT_BIN) --integration $(B)/san/bin/glean \
+	    --suite tests/store/run.sh
 
 unit: $(UNIT_BIN)
 	@sh tests/run-tests.sh --unit $(UNIT_BIN)

@@ -106,6 +106,41 @@ be32(const unsigned char *p)
 }
 
 /*
+ * Reads the first bytes of the file through SQLite's own VFS, not with
+ * open()/close(): closing any descriptor of a file drops every POSIX lock
+ * the process holds on it, which would pull the locks from under another
+ * connection of this process.  The unix VFS knows and defers the close.
+ */
+static int
+read_header(const char *path, unsigned char *hdr, size_t *n)
+{
+	sqlite3_vfs  *vfs = sqlite3_vfs_find(NULL);
+	sqlite3_file *f;
+	char         *full;
+	int           oflags = 0, rc;
+
+	if (vfs == NULL || (full = sqlite3_malloc(vfs->mxPathname + 1)) == NULL)
+		return -1;
+	if (vfs->xFullPathname(vfs, path, vfs->mxPathname + 1, full) != SQLITE_OK ||
+	    (f = sqlite3_malloc(vfs->szOsFile)) == NULL) {
+		sqlite3_free(full);
+		return -1;
+	}
+	memset(f, 0, (size_t)vfs->szOsFile);
+	if (vfs->xOpen(vfs, full, f, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB, &oflags) != SQLITE_OK) {
+		sqlite3_free(f);
+		sqlite3_free(full);
+		return -1;
+	}
+	rc = f->pMethods->xRead(f, hdr, 100, 0);
+	*n = rc == SQLITE_OK ? 100 : 0; /* a short read zero-fills: "not SQLite" below */
+	f->pMethods->xClose(f);
+	sqlite3_free(f);
+	sqlite3_free(full);
+	return rc == SQLITE_OK || rc == SQLITE_IOERR_SHORT_READ ? 0 : -1;
+}
+
+/*
  * Reads the 100-byte database header before SQLite opens the file, so that
  * a file that is not ours (not SQLite, another application's database, a
  * newer Gleaner's) is refused without SQLite creating -wal or -shm files
@@ -114,9 +149,8 @@ be32(const unsigned char *p)
 static int
 check_header(const char *path, char *err, size_t errsz)
 {
-	FILE         *fp;
 	unsigned char hdr[100];
-	size_t        n;
+	size_t        n = 0;
 	struct stat   sb;
 	uint32_t      appid, version, cookie;
 
@@ -128,12 +162,10 @@ check_header(const char *path, char *err, size_t errsz)
 	}
 	if (sb.st_size == 0)
 		return 0;
-	if ((fp = fopen(path, "rb")) == NULL) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+	if (read_header(path, hdr, &n) == -1) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno ? errno : EIO));
 		return -1;
 	}
-	n = fread(hdr, 1, sizeof(hdr), fp);
-	fclose(fp);
 	if (n < sizeof(hdr) || memcmp(hdr, "SQLite format 3", 16) != 0) {
 		snprintf(err, errsz, "%s: not an SQLite database (corrupt, or another kind of file); "
 				     "it was left untouched", path);

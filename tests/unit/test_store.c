@@ -431,9 +431,9 @@ test_repeated_guids_switch(void **state)
 	assert_int_equal(r.key_switched, 1);
 	assert_sql_str(t, "link", "SELECT key_mode FROM feeds WHERE id = %lld", (long long)feed);
 	assert_sql_contains(t, "repeated", "SELECT key_reason FROM feeds WHERE id = %lld", (long long)feed);
-	/* BUG: in link mode store_ingest still inserts items.ident = the guid
-	 * identity, and UNIQUE(feed_id, ident) rejects the 2nd..4th items that
-	 * share the guid (counted as "skipped"): items with distinct links are
+	/* Regression (failed before 5417083): in link mode new rows took the
+	 * guid identity, and UNIQUE(feed_id, ident) rejected the 2nd..4th
+	 * items sharing the guid ("skipped"): items with distinct links were
 	 * lost although the feed was switched to link keys for exactly this. */
 	assert_int_equal(r.new_items, 20);
 	assert_int_equal(r.skipped, 0);
@@ -609,13 +609,12 @@ test_tombstone_link_mode(void **state)
 
 	gen_items(&g, 10, "c-%d", NULL);
 	INGEST_OK(t, feed, g.it, 10, now + 7200, &r);
-	/* BUG: the tombstone holds the deleted row's ident (its old guid
-	 * identity, "g:" + hash of "b-4"); a link-mode refetch brings a new
-	 * guid ("c-4") on the same link and looks the tombstone up by that
-	 * guid's identity and by the link key ("l:..."), neither of which is
-	 * stored, so the deleted item comes back as a new unread item.  The
-	 * tombstone should record the link key when the feed is keyed by link
-	 * (or both keys). */
+	/* Regression (failed before 5417083): the tombstone held only the
+	 * deleted row's ident (its old guid identity, from "b-4"); a link-mode
+	 * refetch brings a new guid ("c-4") on the same link and looks the
+	 * tombstone up by that guid's identity and by the link key, neither of
+	 * which was stored, so the deleted item came back as a new unread
+	 * item.  Tombstones now record the link key in a feed keyed by link. */
 	assert_int_equal(r.new_items, 0);
 	assert_int_equal(r.tombstoned, 1);
 	assert_int_equal(count_items(t, feed), 9);
@@ -977,8 +976,8 @@ test_fetch_done_disable(void **state)
 	fr.http_status = 200;
 	fr.disable = "duplicate of https://example.org/feed";
 	assert_int_equal(store_fetch_done(t->s, other, T0, &fr, NULL, NULL), 0);
-	/* BUG: on success (error NULL) store_fetch_done ignores fr->disable:
-	 * only the error branch's UPDATE sets disabled_reason. */
+	/* Regression (failed before 5417083): on success (error NULL)
+	 * store_fetch_done ignored fr->disable. */
 	assert_sql_str(t, "duplicate of https://example.org/feed",
 		       "SELECT disabled_reason FROM feeds WHERE id = %lld", (long long)other);
 }
@@ -1134,11 +1133,12 @@ test_fts_delete(void **state)
 	assert_fts_consistent(t);
 
 	/* The last item of an article with text: the article goes too.
-	 * BUG: bury() deletes the article row first; ON DELETE SET NULL then
-	 * fires items_au, whose FTS 'delete' reads the old article text by
-	 * old.article_id from articles, where the row is already gone, so the
-	 * article's words are "deleted" as NULL and stay in the index under
-	 * the deleted rowid (stale matches, integrity-check fails). */
+	 * Regression (failed before 5417083): bury() deleted the article row
+	 * first; ON DELETE SET NULL then fired items_au, whose FTS 'delete'
+	 * read the old article text from articles, where the row was already
+	 * gone, so the article's words stayed in the index under the deleted
+	 * rowid (stale matches; integrity-check: "database disk image is
+	 * malformed"). */
 	assert_int_equal(store_item_delete(t->s, ic), 0);
 	assert_int_equal(fts_count(t, "narwhal"), 0);
 	assert_int_equal(fts_count(t, "tusk"), 0);
@@ -1169,8 +1169,7 @@ test_fts_retention(void **state)
 	assert_int_equal(store_retention(t->s, feed, T0 + 60, 365 * DAY, 0, &del), 0);
 	assert_int_equal(del, 1);
 	assert_int_equal(fts_count(t, "mammoth"), 0);
-	/* BUG: same cause as in test_fts_delete (article deleted before its
-	 * items' index rows are removed). */
+	/* Regression (failed before 5417083): as in test_fts_delete. */
 	assert_int_equal(fts_count(t, "glacier"), 0);
 	assert_fts_consistent(t);
 }

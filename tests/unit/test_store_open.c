@@ -9,8 +9,10 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -22,8 +24,9 @@
 /* ------------------------------------------------------------------ helpers */
 
 struct tdir {
-	char dir[256];
-	char path[300];
+	char     dir[256];
+	char     path[300];
+	sqlite3 *db; /* a connection a test keeps open (closed by teardown) */
 };
 
 static void
@@ -86,6 +89,7 @@ teardown(void **state)
 {
 	struct tdir *t = *state;
 
+	sqlite3_close(t->db);
 	rm_dir(t->dir);
 	free(t);
 	free_snaps();
@@ -264,16 +268,15 @@ make_gleaner_db(const char *path)
 	feed_free(f);
 	buf_free(&b);
 	{
-		char        wal[400], shm[400];
-		struct stat sb;
+		char wal[400], shm[400];
 
 		/* The writer keeps -wal and -shm (SQLITE_FCNTL_PERSIST_WAL, for
 		 * readers that may not create them); the last close has
 		 * checkpointed everything into the main file, so the tests below
-		 * can start from the file alone, as if copied. */
+		 * can start from the file alone, as if copied.
+		 * (test_newer_schema_side_files keeps them.) */
 		snprintf(wal, sizeof(wal), "%s-wal", path);
 		snprintf(shm, sizeof(shm), "%s-shm", path);
-		(void)sb;
 		unlink(wal);
 		unlink(shm);
 	}
@@ -406,10 +409,8 @@ test_rdonly_needs_migration(void **state)
 	char               err[1024];
 	const char *const  words[] = {"empty", "upgrade", "read-only"};
 
-	/* A 0-byte file.
-	 * BUG: the message ("not a Gleaner database yet (empty); run gleanerd
-	 * or 'glean add' to create it") does not name the file: store_open
-	 * passes store_migrate's messages on without the path. */
+	/* A 0-byte file.  (Before 5417083 the message did not name the file:
+	 * store_open passed store_migrate's messages on without the path.) */
 	write_file(t->path, "", 0);
 	assert_refused_in(t->path, M_RDONLY, 0, words, NELEM(words));
 
@@ -468,13 +469,10 @@ test_overwritten_pages(void **state)
 	assert_true(orig.len > (size_t)page * 8);
 
 	/* Everything after the 100-byte header.
-	 * BUG: with STORE_RDONLY a refused file in WAL mode (header bytes 18-19
-	 * = 2, as every Gleaner database is) gets an empty -wal and a 32 KiB
-	 * -shm created next to it, and a read-only connection cannot remove
-	 * them on close.  (The file itself is unchanged.)  Checking the file
-	 * through an immutable connection ("file:PATH?immutable=1", or reading
-	 * the 100-byte header: user_version at 60, application_id at 68)
-	 * before the real open would leave nothing behind. */
+	 * Regression (failed before 5417083): with STORE_RDONLY a refused file
+	 * in WAL mode (header bytes 18-19 = 2, as every Gleaner database is)
+	 * got an empty -wal and a 32 KiB -shm created next to it, which a
+	 * read-only connection cannot remove on close. */
 	scribble(t->path, 100, orig.len - 100, 1);
 	assert_refused(t->path, STORE_ERR, corrupt_words, NELEM(corrupt_words));
 
@@ -503,16 +501,14 @@ test_foreign_sqlite(void **state)
 	/* Rollback journal, some other application's tables. */
 	raw_exec(t->path, "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT);"
 			  "INSERT INTO notes(body) VALUES ('remember the milk');");
-	/* BUG: for a foreign or newer database store_open's message is
-	 * store_migrate's, which does not name the file (only corrupt files
-	 * get the path prefixed in store_open). */
+	/* Regression (failed before 5417083): for a foreign or newer database
+	 * the message did not name the file. */
 	assert_refused(t->path, STORE_ERR, foreign_words, NELEM(foreign_words));
 }
 
 /* A foreign database in WAL mode (as Firefox's and many others' are).
- * BUG: STORE_RDONLY leaves -wal and -shm next to it (see
- * test_overwritten_pages), and the message does not name the file (see
- * test_foreign_sqlite). */
+ * Regression (failed before 5417083): STORE_RDONLY left -wal and -shm next
+ * to it, and the message did not name the file. */
 static void
 test_foreign_sqlite_wal(void **state)
 {
@@ -539,11 +535,150 @@ test_newer_schema(void **state)
 	struct tdir       *t = *state;
 	const char *const  words[] = {"newer"};
 
-	/* BUG: the message does not name the file, and STORE_RDONLY leaves
-	 * -wal and -shm behind (see test_foreign_sqlite, test_overwritten_pages). */
+	/* Regression (failed before 5417083): the message did not name the
+	 * file, and STORE_RDONLY left -wal and -shm behind. */
 	make_gleaner_db(t->path);
 	raw_exec(t->path, "PRAGMA user_version = 99");
 	assert_refused(t->path, STORE_ERR, words, NELEM(words));
+}
+
+/* A newer database as the writer leaves it, with its (persistent, empty)
+ * -wal and -shm beside it: refused, and all three files left as they were. */
+static void
+test_newer_schema_side_files(void **state)
+{
+	struct tdir       *t = *state;
+	const char *const  words[] = {"newer"};
+	static const int   flags[] = {0, STORE_CREATE, STORE_RDONLY};
+	char               wal[400], shm[400], err[1024];
+	struct snap        db, w, m;
+	struct store      *s;
+	struct buf         problems;
+	size_t             i;
+
+	make_gleaner_db(t->path);
+	raw_exec(t->path, "PRAGMA user_version = 99");
+	{
+		/* Leave -wal and -shm behind, as gleanerd's connection does. */
+		sqlite3 *h;
+		int      persist = 1;
+
+		assert_int_equal(sqlite3_open(t->path, &h), SQLITE_OK);
+		assert_int_equal(sqlite3_file_control(h, "main", SQLITE_FCNTL_PERSIST_WAL, &persist),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_exec(h, "SELECT count(*) FROM items", NULL, NULL, NULL),
+				 SQLITE_OK);
+		sqlite3_close(h);
+	}
+	snprintf(wal, sizeof(wal), "%s-wal", t->path);
+	snprintf(shm, sizeof(shm), "%s-shm", t->path);
+	assert_true(exists(wal) && exists(shm));
+	db = snap_file(t->path);
+	w = snap_file(wal);
+	m = snap_file(shm);
+	buf_init(&problems, 0);
+	for (i = 0; i < NELEM(flags); i++) {
+		size_t k;
+
+		s = NULL;
+		err[0] = '\0';
+		if (store_open(&s, t->path, flags[i], err, sizeof(err)) == STORE_OK) {
+			store_close(s);
+			buf_printf(&problems, "flags %d: opened\n", flags[i]);
+		}
+		for (k = 0; k < NELEM(words) && !strstr(err, words[k]); k++)
+			;
+		if (k == NELEM(words) || !strstr(err, t->path))
+			buf_printf(&problems, "flags %d: message \"%s\"\n", flags[i], err);
+		if (!exists(wal) || !exists(shm)) {
+			buf_printf(&problems, "flags %d: -wal or -shm removed\n", flags[i]);
+			break;
+		}
+	}
+	if (problems.len == 0) {
+		struct snap w2 = snap_file(wal), m2 = snap_file(shm), db2 = snap_file(t->path);
+
+		if (db2.len != db.len || memcmp(db2.data, db.data, db.len))
+			buf_printf(&problems, "the database changed\n");
+		if (w2.len != w.len || memcmp(w2.data, w.data, w.len))
+			buf_printf(&problems, "the -wal changed\n");
+		if (m2.len != m.len || memcmp(m2.data, m.data, m.len))
+			buf_printf(&problems, "the -shm changed\n");
+	}
+	if (problems.len) {
+		print_error("%s", problems.data);
+		buf_free(&problems);
+		fail();
+	}
+	buf_free(&problems);
+}
+
+/* 1 if another process sees a POSIX lock on SQLite's lock bytes of path
+ * (PENDING, RESERVED and the SHARED range at 1 GiB), 0 if not. */
+static int
+locked_elsewhere(const char *path)
+{
+	pid_t pid;
+	int   st;
+
+	if ((pid = fork()) == 0) {
+		struct flock fl;
+		int          fd = open(path, O_RDWR);
+
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		fl.l_start = 0x40000000;
+		fl.l_len = 512;
+		if (fd == -1 || fcntl(fd, F_GETLK, &fl) == -1)
+			_exit(2);
+		_exit(fl.l_type != F_UNLCK);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) < 2);
+	return WEXITSTATUS(st);
+}
+
+/* Opening the store must not take away the locks another connection of
+ * the same process holds on the file (a second connection, a thread, a
+ * test harness). */
+static void
+test_open_keeps_other_locks(void **state)
+{
+	struct tdir  *t = *state;
+	struct store *s;
+	sqlite3      *db;
+	sqlite3_stmt *st;
+	char          err[1024];
+
+	make_gleaner_db(t->path);
+	/* A reader in this process, in the middle of a read transaction. */
+	assert_int_equal(sqlite3_open_v2(t->path, &t->db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	db = t->db;
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM items", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 200);
+	sqlite3_finalize(st);
+	assert_int_equal(locked_elsewhere(t->path), 1);
+
+	assert_int_equal(store_open(&s, t->path, STORE_RDONLY, err, sizeof(err)), STORE_OK);
+	store_close(s);
+	/* BUG: check_header() reads the header with fopen()/fclose() on the
+	 * database file; closing any descriptor of a file drops every POSIX
+	 * lock the process holds on it (fcntl locks are per process and
+	 * inode), so the other connection's SHARED lock is gone while it is
+	 * still reading: a writer elsewhere may then take EXCLUSIVE, think it
+	 * is alone, checkpoint and truncate the WAL under it (SQLite's "How To
+	 * Corrupt An SQLite Database File", 2.2).  Seen as SQLITE_IOERR_SHORT_READ
+	 * (522) in tests/store/concurrency.c built with -DNO_STORE_QUERY, where
+	 * the reader process keeps a raw connection open across store_open().
+	 * Reading the header through SQLite's own VFS (e.g. sqlite3_open_v2
+	 * with "file:PATH?immutable=1"... or the already-open unix VFS file) or
+	 * before any other connection exists avoids it. */
+	assert_int_equal(locked_elsewhere(t->path), 1);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 }
 
 static void
@@ -573,6 +708,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_foreign_sqlite_wal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_application_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema_side_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_keeps_other_locks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_file, setup, teardown),
 	};
 
