@@ -104,6 +104,37 @@ opensocket_cb(void *ud, curlsocktype purpose, struct curl_sockaddr *a)
 	return socket(a->family, a->socktype, a->protocol);
 }
 
+/* Runs after connect or reuse, before the request is sent: the address of
+ * a reused connection is checked too (a redirect must not reach a private
+ * address through a pooled connection another feed was allowed). */
+static int
+prereq_cb(void *ud, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port,
+	  int conn_local_port)
+{
+	struct xfer            *x = ud;
+	struct sockaddr_storage ss;
+	struct sockaddr_in     *v4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6    *v6 = (struct sockaddr_in6 *)&ss;
+
+	(void)conn_local_ip;
+	(void)conn_primary_port;
+	(void)conn_local_port;
+	if (x->allow_private)
+		return CURL_PREREQFUNC_OK;
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, conn_primary_ip, &v4->sin_addr) == 1)
+		v4->sin_family = AF_INET;
+	else if (inet_pton(AF_INET6, conn_primary_ip, &v6->sin6_addr) == 1)
+		v6->sin6_family = AF_INET6;
+	else
+		return CURL_PREREQFUNC_OK; /* a proxy or a name: opensocket_cb judged it */
+	if (addr_is_private((struct sockaddr *)&ss)) {
+		x->r.blocked_private = 1;
+		return CURL_PREREQFUNC_ABORT;
+	}
+	return CURL_PREREQFUNC_OK;
+}
+
 /* ---------------------------------------------------------------- callbacks */
 
 static size_t
@@ -233,6 +264,8 @@ xfer_finish(struct xfer *x, CURLcode code)
 	x->r.max_age = cache_lifetime(x->easy);
 	if (x->hops > 0 && x->all_permanent && x->r.final_url)
 		x->r.moved_to = strdup(x->r.final_url);
+	if (code == CURLE_FILESIZE_EXCEEDED)
+		x->r.too_large = 1; /* refused on Content-Length, before any byte */
 	if (x->r.too_large)
 		snprintf(x->r.error, sizeof(x->r.error), "body larger than the %lld-byte cap",
 			 (long long)x->max_body);
@@ -420,6 +453,8 @@ fetch_start(struct fetcher *f, const struct xfer_opts *o, xfer_data_fn data, xfe
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, opensocket_cb);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, prereq_cb);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent ? o->user_agent
 							    : "Gleaner/" GLEANER_VERSION);
 	if (o->proxy)

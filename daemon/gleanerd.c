@@ -82,9 +82,16 @@ sync_config_feeds(struct daemon *d)
 		sf.full_text = cf->full_text >= 0 ? cf->full_text : d->cfg->full_text;
 		sf.max_age = cf->max_age;
 		sf.max_items = cf->max_items;
-		rc = store_feed_add(d->store, &sf, &id);
-		if (rc == STORE_EXISTS)
+		if (store_feed_config_find(d->store, cf->url, &id) == 0) {
+			sf.url = NULL; /* a permanent redirect may have moved it: keep that */
 			rc = store_feed_update(d->store, id, &sf, 1);
+		} else {
+			rc = store_feed_add(d->store, &sf, &id);
+			if (rc == STORE_EXISTS) /* added with glean before: the config takes it over */
+				rc = store_feed_update(d->store, id, &sf, 1);
+		}
+		if (rc == 0)
+			rc = store_feed_config_mark(d->store, id, cf->url);
 		if (rc != 0) {
 			log_warnx("%s:%u: feed %s: %s", d->cfg->path, cf->line, cf->url,
 				  store_errmsg(d->store));
@@ -119,7 +126,15 @@ load_one(void *ud, const struct store_feed *sf)
 	struct feedstate *fs;
 	char             *host;
 
-	if (!strcmp(sf->source, "config") && config_feed_for(d->cfg, sf->url) == NULL) {
+	char                     *curl = NULL;
+	const struct config_feed *cf = NULL;
+
+	if (!strcmp(sf->source, "config")) {
+		curl = store_feed_config_url(d->store, sf->id);
+		cf = config_feed_for(d->cfg, curl ? curl : sf->url);
+		free(curl);
+	}
+	if (!strcmp(sf->source, "config") && cf == NULL) {
 		/* Gone from the config: the feed goes too (reload). */
 		if ((fs = find_state(d, sf->id)) != NULL)
 			fs->removed = 1;
@@ -156,7 +171,7 @@ load_one(void *ud, const struct store_feed *sf)
 	free(fs->url);
 	fs->url = strdup(sf->url);
 	fs->interval = sf->interval;
-	fs->cf = config_feed_for(d->cfg, sf->url);
+	fs->cf = cf;
 	fs->full_text = sf->full_text;
 	fs->allow_private = fs->cf && fs->cf->allow_private >= 0 ? fs->cf->allow_private
 								  : d->cfg->allow_private;

@@ -120,6 +120,7 @@ next_success(struct daemon *d, struct feedstate *fs, const struct feed *f,
 {
 	const struct config *cfg = d->cfg;
 	int64_t              iv = fs->interval;
+	double               t;
 
 	if (iv <= 0) {
 		int64_t pub = f ? publish_interval(f) : 0;
@@ -137,8 +138,10 @@ next_success(struct daemon *d, struct feedstate *fs, const struct feed *f,
 	if (r->retry_after > iv)
 		iv = r->retry_after;
 	fs->last_interval = iv;
-	return skip_window(now + (double)iv * jitter(d, 0.05), f ? f->skip_hours : 0,
-			   f ? f->skip_days : 0);
+	t = now + (double)iv * jitter(d, 0.05);
+	if (r->retry_after > 0 && t < now + (double)r->retry_after)
+		t = now + (double)r->retry_after; /* jitter never undercuts the server's word */
+	return skip_window(t, f ? f->skip_hours : 0, f ? f->skip_days : 0);
 }
 
 /* After an error: exponential backoff with jitter, capped at 12 h. */
@@ -150,9 +153,10 @@ next_error(struct daemon *d, struct feedstate *fs, const struct xfer_result *r, 
 
 	if (wait > BACKOFF_CAP)
 		wait = BACKOFF_CAP;
+	wait *= jitter(d, 0.1);
 	if (r->retry_after > 0 && (double)r->retry_after > wait)
 		wait = (double)r->retry_after;
-	return now + wait * jitter(d, 0.1);
+	return now + wait;
 }
 
 static void
@@ -219,7 +223,10 @@ on_done(void *ud, struct xfer_result *r)
 		if (r->http_status == 410)
 			out.disable = "410 Gone: the server says the feed was removed for good";
 		next = next_error(d, fs, r, now);
-		if ((r->http_status == 429 || r->http_status == 503) && r->retry_after > 0 && fs->host)
+		/* --once polls every feed whatever the backoff: only the stored
+		 * next poll honours Retry-After there. */
+		if ((r->http_status == 429 || r->http_status == 503) && r->retry_after > 0 && fs->host &&
+		    !d->once)
 			fs->host->not_before = now + (double)r->retry_after;
 		log_warnx("%s: %s (%d in a row, next attempt in %.0f s)", fs->url, msg, fs->errors,
 			  next - now);
@@ -320,8 +327,21 @@ start_waiting(struct daemon *d, struct host *h, double now)
 {
 	struct feedstate *fs = h->wait_head;
 
-	if (fs == NULL || h->in_flight >= d->cfg->max_host_connections || h->not_before > now)
+	if (fs == NULL || h->in_flight >= d->cfg->max_host_connections)
 		return 0;
+	if (h->not_before > now) {
+		if (!d->once)
+			return 0;
+		/* --once does not sit out a Retry-After: it skips the host. */
+		log_warnx("%s: not polled: the host asked to wait %.0f s more", fs->url,
+			  h->not_before - now);
+		h->wait_head = fs->wait_next;
+		if (h->wait_head == NULL)
+			h->wait_tail = NULL;
+		fs->wait_next = NULL;
+		fs->waiting = 0;
+		return 1;
+	}
 	h->wait_head = fs->wait_next;
 	if (h->wait_head == NULL)
 		h->wait_tail = NULL;
@@ -364,6 +384,11 @@ poll_dispatch(struct daemon *d)
 		if (fs->removed)
 			continue;
 		if (fs->host && fs->host->not_before > now) {
+			if (d->once) {
+				log_warnx("%s: not polled: the host asked to wait %.0f s more", fs->url,
+					  fs->host->not_before - now);
+				continue;
+			}
 			fs->due = fs->host->not_before;
 			sched_put(&d->sched, fs);
 			continue;
@@ -392,15 +417,24 @@ poll_dispatch(struct daemon *d)
 		poll_start(d, fs);
 	}
 	ev_timer_stop(d->loop, &d->tick);
-	if (d->once && d->in_flight == 0 && sched_peek(&d->sched) == NULL) {
+	if (d->once && d->in_flight == 0 && sched_peek(&d->sched) == NULL && d->nwaithosts == 0) {
 		ev_break(d->loop, EVBREAK_ALL);
 		return;
 	}
-	if ((fs = sched_peek(&d->sched)) != NULL && d->in_flight < d->cfg->max_connections) {
-		double wait = fs->due - now;
+	{
+		/* Wake for the next due feed, or for a paused host with waiters. */
+		double wake = -1;
 
-		ev_timer_set(&d->tick, wait > 0 ? wait : 0., 0.);
-		ev_timer_start(d->loop, &d->tick);
+		if ((fs = sched_peek(&d->sched)) != NULL && d->in_flight < d->cfg->max_connections)
+			wake = fs->due;
+		for (i = 0; i < d->nwaithosts; i++)
+			if (d->waithosts[i]->not_before > now &&
+			    (wake < 0 || d->waithosts[i]->not_before < wake))
+				wake = d->waithosts[i]->not_before;
+		if (wake >= 0) {
+			ev_timer_set(&d->tick, wake > now ? wake - now : 0., 0.);
+			ev_timer_start(d->loop, &d->tick);
+		}
 	}
 }
 

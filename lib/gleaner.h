@@ -267,6 +267,12 @@ int  store_feed_remove(struct store *, int64_t id);
  * max_items (>= 0). */
 int  store_feed_update(struct store *, int64_t id, const struct store_feed *f, int set_tags);
 
+/* A feed from the configuration keeps the URL the configuration gives it,
+ * whatever a permanent redirect made of its URL since. */
+int  store_feed_config_find(struct store *, const char *config_url, int64_t *id);
+int  store_feed_config_mark(struct store *, int64_t id, const char *config_url);
+char *store_feed_config_url(struct store *, int64_t id); /* malloc'd, NULL if none */
+
 /* Ingest: one parsed document into its feed, in one transaction.
  *  - items are keyed per feed by their identity (feed_item_ident), or by
  *    link when the feed's guids are unreliable: empty or repeated in more

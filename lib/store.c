@@ -353,3 +353,58 @@ store_rollback(struct store *s)
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = 0;
 }
+
+/* Feeds from the configuration remember the URL the configuration gives
+ * them (in settings.config_url), so that a feed a permanent redirect moved
+ * is still the configuration's feed, not a stranger to remove. */
+int
+store_feed_config_find(struct store *s, const char *config_url, int64_t *id)
+{
+	sqlite3_stmt *st = NULL;
+	int           rc;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM feeds WHERE json_extract(settings,"
+				      " '$.config_url') = ?1 UNION ALL SELECT id FROM feeds WHERE url = ?1"
+				      " LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "find feed");
+	sqlite3_bind_text(st, 1, config_url, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(s, "find feed");
+}
+
+int
+store_feed_config_mark(struct store *s, int64_t id, const char *config_url)
+{
+	sqlite3_stmt *st = NULL;
+	int           rc;
+
+	if (sqlite3_prepare_v2(s->db, "UPDATE feeds SET settings = json_set(coalesce(settings, '{}'),"
+				      " '$.config_url', ?2) WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "feed settings");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, config_url, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, "feed settings");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+char *
+store_feed_config_url(struct store *s, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	char         *u = NULL;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT json_extract(settings, '$.config_url') FROM feeds"
+				      " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		u = store_col_dup(st, 0);
+	sqlite3_finalize(st);
+	return u;
+}

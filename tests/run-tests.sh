@@ -17,7 +17,7 @@ for a in "$@"; do
 		script=${a%%:*}
 		args=$(printf '%s' "$a" | sed -n 's/^[^:]*://p' | tr ':' ' ')
 		# shellcheck disable=SC2086
-		out=$(sh "$script" $args 2>&1); rc=$?
+		out=$(bash "$script" $args 2>&1); rc=$?
 		printf '%s\n' "$out"
 		line=$(printf '%s\n' "$out" | grep -E '^[a-z_-]+: [0-9]+ passed, [0-9]+ failed' | tail -n 1)
 		p=$(printf '%s' "$line" | sed -n 's/^[a-z_-]*: \([0-9]*\) passed.*/\1/p')
