@@ -37,7 +37,7 @@ FUZZ_BIN     = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 PROGS = bin/glean $(if $(DAEMON_SRC),bin/gleanerd,)
 
-.PHONY: all deps test test-run unit integration valgrind fuzz lint install clean bench format example run
+.PHONY: all deps test test-run unit integration valgrind fuzz lint install clean bench format example run demo
 all: $(PROGS)
 
 $(B)/rel/%.o: %.c lib/gleaner.h
@@ -133,6 +133,11 @@ format:
 ## example: read the bundled example feed.
 example: bin/glean
 	bin/glean parse --format summary config/example-feed.xml
+
+## demo: the whole job offline, against a local web server.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh demo/demo.sh
 
 ## run: gleanerd in the foreground on config/gleaner.conf (database under var/).
 run: deps
