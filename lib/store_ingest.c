@@ -27,20 +27,70 @@
 #define TOMBSTONE_FORGET (30 * 86400) /* not seen in the feed for this long */
 #define SUMMARY_CAP      (64u << 10)
 
+/* The link key of link, whose normalized form is norm (NULL if it has
+ * none: the link itself is hashed then). */
 static char *
-link_key(const char *link)
+link_key(const char *link, const char *norm)
 {
-	char *n, *k;
+	const char *n = norm ? norm : link;
+	char       *k;
 
 	if (link == NULL || *link == '\0')
 		return NULL;
-	n = url_normalize(link);
 	k = malloc(24);
 	if (k)
-		snprintf(k, 24, "l:%016llx",
-			 (unsigned long long)hash64(n ? n : link, strlen(n ? n : link) + 1, HASH64_SEED));
-	free(n);
+		snprintf(k, 24, "l:%016llx", (unsigned long long)hash64(n, strlen(n) + 1, HASH64_SEED));
 	return k;
+}
+
+/* The largest id in items, 0 if none. */
+static int
+max_item_id(struct store *s, int64_t *id)
+{
+	sqlite3_stmt *st = NULL;
+	int           rc;
+
+	*id = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id), 0) FROM items", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return store_fail(s, "search index");
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : store_fail(s, "search index");
+}
+
+/* The normalized form of an item's link, or NULL. */
+static char *
+link_norm(const char *link)
+{
+	return link && *link ? url_normalize(link) : NULL;
+}
+
+/* Indexes for search the rows of the feed added to items in this
+ * transaction that are not indexed yet, those with an id above *mark
+ * (the largest id before them), with one statement: an insert trigger
+ * per row made FTS5 write its index a row at a time.  *mark becomes the
+ * largest id.  New rows get ids above the largest one (INTEGER PRIMARY
+ * KEY without AUTOINCREMENT), short of the 2^63 limit. */
+static int
+index_new(struct store *s, int64_t feed_id, int64_t *mark)
+{
+	sqlite3_stmt *st = NULL;
+	int           rc;
+
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO items_fts(rowid, title, summary, article)"
+				      " SELECT i.id, i.title, i.summary, a.text FROM items i"
+				      " LEFT JOIN articles a ON a.id = i.article_id"
+				      " WHERE i.feed_id = ?1 AND i.id > ?2", -1, &st, NULL) != SQLITE_OK)
+		return store_fail(s, "search index");
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_int64(st, 2, *mark);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_fail(s, "search index");
+	return max_item_id(s, mark);
 }
 
 static char *
@@ -111,16 +161,16 @@ plain_summary(const struct feed_item *it)
 	return t;
 }
 
-/* The article row for an item's link: found, or added as pending. */
+/* The article row for an item's normalized link: found, or added as
+ * pending. */
 static int
-article_for(struct store *s, const char *link, int full_text, int64_t now, int64_t *id)
+article_for(struct store *s, const char *norm, int full_text, int64_t now, int64_t *id)
 {
 	sqlite3_stmt *st;
-	char         *norm;
 	int           rc;
 
 	*id = 0;
-	if (link == NULL || (norm = url_normalize(link)) == NULL)
+	if (norm == NULL)
 		return 0;
 	st = store_stmt(s, ST_ARTICLE_GET, "SELECT id FROM articles WHERE url = ?1");
 	if (st == NULL)
@@ -129,7 +179,6 @@ article_for(struct store *s, const char *link, int full_text, int64_t now, int64
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
-		free(norm);
 		return 0;
 	}
 	sqlite3_reset(st);
@@ -146,13 +195,11 @@ article_for(struct store *s, const char *link, int full_text, int64_t now, int64
 		goto fail;
 	sqlite3_reset(st);
 	*id = sqlite3_last_insert_rowid(s->db);
-	free(norm);
 	return 0;
 fail:
 	store_fail(s, "article");
 	sqlite3_reset(st);
 err:
-	free(norm);
 	return STORE_ERR;
 }
 
@@ -234,12 +281,15 @@ bind_item(sqlite3_stmt *st, const struct feed_item *it, const char *key, const c
 	sqlite3_bind_int64(st, 16, (int64_t)it->content_hash);
 }
 
+/* has_tombs: the feed has tombstones; *mark: the largest id of the items
+ * indexed for search (index_new). */
 static int
-ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, const struct feed_item *it,
-	    int64_t now, struct ingest_result *r)
+ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, int has_tombs,
+	    const struct feed_item *it, int64_t now, int64_t *mark, struct ingest_result *r)
 {
 	sqlite3_stmt *st;
-	char         *lkey = link_key(it->link), *summary = NULL, *encl = NULL, *cats = NULL;
+	char         *norm = link_norm(it->link), *lkey = link_key(it->link, norm);
+	char         *summary = NULL, *encl = NULL, *cats = NULL;
 	int64_t       row = 0, hash = 0, article = 0;
 	int           rc;
 
@@ -259,8 +309,10 @@ ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, const 
 		r->unchanged++;
 		goto out;
 	}
-	if (rc == 1) {
-		/* Unknown: a tombstone for its identity (or link key) keeps it out. */
+	if (rc == 1 && has_tombs) {
+		/* Unknown: a tombstone for its identity (or link key) keeps it out
+		 * (has_tombs: the feed has tombstones; none are added while
+		 * ingesting). */
 		if ((rc = tombstoned(s, feed_id, it->ident, now)) == 0 && by_link)
 			rc = tombstoned(s, feed_id, lkey, now);
 		if (rc < 0)
@@ -271,11 +323,17 @@ ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, const 
 			goto out;
 		}
 	}
+	rc = 0;
 	summary = plain_summary(it);
 	encl = enclosures_json(it);
 	cats = categories_json(it);
 	if (row) {
-		/* Known, and changed: update in place, read/starred untouched. */
+		/* Known, and changed: update in place, read/starred untouched.
+		 * A row added earlier in this transaction (the same item twice
+		 * in the document) is indexed first: the update trigger takes
+		 * its old text out of the index. */
+		if (row > *mark && (rc = index_new(s, feed_id, mark)) < 0)
+			goto out;
 		st = store_stmt(s, ST_ITEM_UPDATE,
 				"UPDATE items SET link_key = ?4, guid = ?5, url = ?6, title = ?7,"
 				" author = ?8, published = ?9, updated = ?10, summary = ?11,"
@@ -294,7 +352,7 @@ ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, const 
 		r->updated++;
 		goto out;
 	}
-	if ((rc = article_for(s, it->link, full_text, now, &article)) < 0)
+	if ((rc = article_for(s, norm, full_text, now, &article)) < 0)
 		goto out;
 	st = store_stmt(s, ST_ITEM_INSERT,
 			"INSERT INTO items(feed_id, ident, link_key, guid, url, title, author,"
@@ -329,6 +387,7 @@ ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, const 
 		rc = 0;
 	}
 out:
+	free(norm);
 	free(lkey);
 	free(summary);
 	free(encl);
@@ -386,9 +445,14 @@ guids_changing(struct store *s, int64_t feed_id, const struct feed *f, char *why
 
 	for (i = 0; i < f->nkept; i++) {
 		const struct feed_item *it = &f->items[i];
-		char                   *lkey;
+		char                   *norm, *lkey;
 
-		if (it->ident[0] != 'g' || (lkey = link_key(it->link)) == NULL)
+		if (it->ident[0] != 'g' || it->link == NULL || *it->link == '\0')
+			continue;
+		norm = link_norm(it->link);
+		lkey = link_key(it->link, norm);
+		free(norm);
+		if (lkey == NULL)
 			continue;
 		if (find_item(s, feed_id, it->ident, lkey, 1, &row, &hash) == 0) {
 			known++;
@@ -410,14 +474,18 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 {
 	sqlite3_stmt *st = NULL;
 	char          why[160];
-	int           rc, by_link = 0, full_text = 1;
+	int           rc, by_link = 0, full_text = 1, has_items = 0, has_tombs = 0;
+	int64_t       mark = 0;
 	size_t        i;
 
 	memset(r, 0, sizeof(*r));
 	if ((rc = store_begin(s)) != 0)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT key_mode = 'link', full_text FROM feeds WHERE id = ?1",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT key_mode = 'link', full_text,"
+				      " EXISTS (SELECT 1 FROM items WHERE feed_id = ?1),"
+				      " EXISTS (SELECT 1 FROM tombstones WHERE feed_id = ?1),"
+				      " (SELECT coalesce(max(id), 0) FROM items)"
+				      " FROM feeds WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
@@ -432,11 +500,15 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 	}
 	by_link = sqlite3_column_int(st, 0);
 	full_text = sqlite3_column_int(st, 1);
+	has_items = sqlite3_column_int(st, 2);
+	has_tombs = sqlite3_column_int(st, 3);
+	mark = sqlite3_column_int64(st, 4);
 	sqlite3_finalize(st);
 	st = NULL;
 
+	/* Guids cannot have changed on a feed without items yet. */
 	if (!by_link && (guids_unreliable(f, why, sizeof(why)) ||
-			 guids_changing(s, feed_id, f, why, sizeof(why)))) {
+			 (has_items && guids_changing(s, feed_id, f, why, sizeof(why))))) {
 		if (sqlite3_prepare_v2(s->db, "UPDATE feeds SET key_mode = 'link', key_reason = ?2"
 					      " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
 			goto fail;
@@ -450,8 +522,11 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 		r->key_switched = 1;
 	}
 	for (i = 0; i < f->nkept; i++)
-		if ((rc = ingest_item(s, feed_id, by_link, full_text, &f->items[i], now, r)) < 0)
+		if ((rc = ingest_item(s, feed_id, by_link, full_text, has_tombs, &f->items[i], now,
+				      &mark, r)) < 0)
 			goto out;
+	if (r->new_items > 0 && (rc = index_new(s, feed_id, &mark)) < 0)
+		goto out;
 
 	if (sqlite3_prepare_v2(s->db,
 			       "UPDATE feeds SET title = coalesce(?2, title),"

@@ -19,8 +19,14 @@
 
 #include "store_int.h"
 
-/* Title weights for bm25: a word in the title counts most. */
-#define RANK_SQL "bm25(5.0, 2.0, 1.0)"
+/* Column weights for bm25 (title, summary, article): a word in the title
+ * counts most. */
+#define RANK_WEIGHTS "5.0, 2.0, 1.0"
+
+/* Search ranks at most the newest SEARCH_RANKED matches (more if the
+ * limit asks for more, all with no limit): FTS5 computes bm25 for every
+ * row it ranks, ~1 us each, too slow for a word in most items. */
+#define SEARCH_RANKED 10000
 
 /* Opens a transaction unless the caller has one: *own says which. */
 static int
@@ -750,19 +756,25 @@ store_search(struct store *s, const char *query, int64_t limit,
 		snprintf(s->err, sizeof(s->err), "empty search query");
 		return STORE_INVALID;
 	}
-	/* items_fts drives the loop so that FTS5 consumes ORDER BY rank
-	 * and the LIMIT stops it: snippet() runs for the returned rows only. */
-	st = prepare(s, "SELECT i.id, i.feed_id, i.title, i.url, coalesce(f.user_title, f.title),"
-			" snippet(items_fts, -1, char(2), char(3), '…', 24), items_fts.rank,"
-			" i.published"
-			" FROM items_fts JOIN items i ON i.id = items_fts.rowid"
-			" JOIN feeds f ON f.id = i.feed_id"
-			" WHERE items_fts MATCH ?1 AND items_fts.rank MATCH '" RANK_SQL "'"
-			" ORDER BY items_fts.rank LIMIT ?2");
+	/* top: the newest ?3 matches in rowid order (FTS5 walks its doclists
+	 * newest first and stops), ranked by bm25; best: the ?2 best of those.
+	 * bm25's statistics are the whole table's, so the order among them is
+	 * the order of a search that ranks everything.  Then snippet() runs
+	 * for the returned rows only, by rowid. */
+	st = prepare(s, "WITH top(id, r) AS (SELECT rowid, bm25(items_fts, " RANK_WEIGHTS ")"
+			"  FROM items_fts WHERE items_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3),"
+			" best(id, r) AS (SELECT id, r FROM top ORDER BY r, id DESC LIMIT ?2)"
+			" SELECT i.id, i.feed_id, i.title, i.url, coalesce(f.user_title, f.title),"
+			" snippet(items_fts, -1, char(2), char(3), '…', 24), best.r, i.published"
+			" FROM best JOIN items_fts ON items_fts.rowid = best.id"
+			" JOIN items i ON i.id = best.id JOIN feeds f ON f.id = i.feed_id"
+			" WHERE items_fts MATCH ?1"
+			" ORDER BY best.r, best.id DESC");
 	if (st == NULL)
 		return STORE_ERR;
 	sqlite3_bind_text(st, 1, query, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+	sqlite3_bind_int64(st, 3, limit <= 0 ? -1 : limit > SEARCH_RANKED ? limit : SEARCH_RANKED);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&h, 0, sizeof(h));
 		h.id = sqlite3_column_int64(st, 0);
