@@ -1068,6 +1068,31 @@ test_fts_update(void **state)
 	assert_fts_consistent(t);
 }
 
+/* One document listing the same item twice with different text: the row
+ * is inserted, then updated in the same transaction, before the feed's new
+ * rows are indexed in one statement; the index must hold the final text. */
+static void
+test_fts_duplicate_in_one_document(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed");
+	struct ti            doc[] = {
+                {"d1", "https://example.org/d1", "First wording", "an albatross", T0},
+                {"d1", "https://example.org/d1", "Second wording", "a pelican", T0},
+                {"d2", "https://example.org/d2", "Other", "a heron", T0},
+        };
+
+	INGEST_OK(t, feed, doc, NELEM(doc), T0, &r);
+	assert_int_equal(r.new_items, 2);
+	assert_int_equal(r.updated, 1);
+	assert_int_equal(count_items(t, feed), 2);
+	assert_int_equal(fts_count(t, "albatross"), 0);
+	assert_int_equal(fts_count(t, "pelican"), 1);
+	assert_int_equal(fts_count(t, "heron"), 1);
+	assert_fts_consistent(t);
+}
+
 /* Article text (written by the extractor) is indexed for every item sharing it. */
 static void
 test_fts_article_text(void **state)
@@ -1199,6 +1224,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fetch_log_trimmed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fts_ingest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fts_update, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fts_duplicate_in_one_document, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fts_article_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fts_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fts_retention, setup, teardown),
