@@ -69,6 +69,11 @@ sync_config_feeds(struct daemon *d)
 	int64_t           id;
 	int               rc;
 
+	/* One transaction for the whole sync: thousands of feeds, one commit. */
+	if ((rc = store_begin(d->store)) != 0) {
+		log_warnx("%s", store_errmsg(d->store));
+		return -1;
+	}
 	for (i = 0; i < d->cfg->nfeeds; i++) {
 		const struct config_feed *cf = &d->cfg->feeds[i];
 
@@ -95,8 +100,13 @@ sync_config_feeds(struct daemon *d)
 		if (rc != 0) {
 			log_warnx("%s:%u: feed %s: %s", d->cfg->path, cf->line, cf->url,
 				  store_errmsg(d->store));
+			store_rollback(d->store);
 			return -1;
 		}
+	}
+	if (store_commit(d->store) != 0) {
+		log_warnx("%s", store_errmsg(d->store));
+		return -1;
 	}
 	return 0;
 }
@@ -350,9 +360,8 @@ main(int argc, char **argv)
 	if ((d.fetcher = fetcher_new(d.loop, d.cfg->max_connections, d.cfg->max_host_connections)) ==
 	    NULL)
 		fatalx("cannot set up libcurl's multi interface");
-	if (sync_config_feeds(&d) != 0 || daemon_load_feeds(&d) != 0)
-		fatalx("cannot load the feeds");
-
+	/* Signals first: a SIGTERM during a long start-up is kept for the
+	 * loop, which then stops cleanly at once. */
 	ev_signal_init(&d.sigterm, sigterm_cb, SIGTERM);
 	ev_signal_init(&d.sigint, sigterm_cb, SIGINT);
 	ev_signal_init(&d.sighup, sighup_cb, SIGHUP);
@@ -360,6 +369,8 @@ main(int argc, char **argv)
 	ev_signal_start(d.loop, &d.sigterm);
 	ev_signal_start(d.loop, &d.sigint);
 	ev_signal_start(d.loop, &d.sighup);
+	if (sync_config_feeds(&d) != 0 || daemon_load_feeds(&d) != 0)
+		fatalx("cannot load the feeds");
 	ev_timer_init(&d.shutdown_timer, shutdown_cb, SHUTDOWN_GRACE, 0.);
 	d.shutdown_timer.data = &d;
 	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0) {

@@ -363,9 +363,12 @@ store_feed_config_find(struct store *s, const char *config_url, int64_t *id)
 	sqlite3_stmt *st = NULL;
 	int           rc;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT id FROM feeds WHERE json_extract(settings,"
-				      " '$.config_url') = ?1 UNION ALL SELECT id FROM feeds WHERE url = ?1"
-				      " LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+	/* Both halves use an index: feeds_config_url (the same expression,
+	 * the same WHERE) and url's UNIQUE index. */
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM feeds WHERE settings IS NOT NULL AND"
+				      " json_extract(settings, '$.config_url') = ?1"
+				      " UNION ALL SELECT id FROM feeds WHERE url = ?1 LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, "find feed");
 	sqlite3_bind_text(st, 1, config_url, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);

@@ -720,28 +720,54 @@ bury(struct store *s, int64_t now, int64_t *deleted)
 			     "DELETE FROM doomed; DELETE FROM doomed_articles");
 }
 
+/* Does any retention limit apply (to this feed, or to any feed)? */
+static int
+retention_applies(struct store *s, int64_t feed_id, int64_t max_age, int64_t max_items)
+{
+	sqlite3_stmt *st = NULL;
+	int           yes = 1;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM feeds WHERE (?1 = 0 OR id = ?1)"
+				      " AND (coalesce(max_age, ?2) > 0 OR coalesce(max_items, ?3) > 0))",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 1;
+	sqlite3_bind_int64(st, 1, feed_id);
+	sqlite3_bind_int64(st, 2, max_age);
+	sqlite3_bind_int64(st, 3, max_items);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		yes = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return yes;
+}
+
 int
 store_retention(struct store *s, int64_t feed_id, int64_t now, int64_t max_age, int64_t max_items,
 		int64_t *deleted)
 {
 	sqlite3_stmt *st = NULL;
+	/* One feed: a plain "feed_id = ?1", which the indexes serve; "?1 = 0
+	 * OR ..." would scan every item for every feed polled. */
+	const char   *where = feed_id ? "i.feed_id = ?1" : "?1 = 0";
+	char          sql[1024];
 	int           rc;
 
 	*deleted = 0;
+	if (!retention_applies(s, feed_id, max_age, max_items))
+		return 0; /* the common case: nothing configured, nothing to do */
 	if ((rc = store_begin(s)) != 0)
 		return rc;
 	if (store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS doomed(id INTEGER PRIMARY KEY);"
 			  "DELETE FROM doomed") != 0)
 		goto out;
 	/* Never: starred items, or items in the feed's current document. */
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT OR IGNORE INTO doomed(id)"
-			       " SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id"
-			       " WHERE (?1 = 0 OR i.feed_id = ?1) AND NOT i.starred"
-			       "  AND (f.last_doc_at IS NULL OR i.last_seen < f.last_doc_at)"
-			       "  AND coalesce(f.max_age, ?3) > 0"
-			       "  AND coalesce(i.published, i.first_seen) < ?2 - coalesce(f.max_age, ?3)",
-			       -1, &st, NULL) != SQLITE_OK)
+	snprintf(sql, sizeof(sql),
+		 "INSERT OR IGNORE INTO doomed(id)"
+		 " SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id"
+		 " WHERE %s AND NOT i.starred"
+		 "  AND (f.last_doc_at IS NULL OR i.last_seen < f.last_doc_at)"
+		 "  AND coalesce(f.max_age, ?3) > 0"
+		 "  AND coalesce(i.published, i.first_seen) < ?2 - coalesce(f.max_age, ?3)", where);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int64(st, 2, now);
@@ -749,16 +775,17 @@ store_retention(struct store *s, int64_t feed_id, int64_t now, int64_t max_age, 
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT OR IGNORE INTO doomed(id)"
-			       " SELECT id FROM (SELECT i.id, i.starred, i.last_seen, f.last_doc_at,"
-			       "  row_number() OVER (PARTITION BY i.feed_id"
-			       "   ORDER BY coalesce(i.published, i.first_seen) DESC, i.id DESC) AS n,"
-			       "  coalesce(f.max_items, ?2) AS keep"
-			       "  FROM items i JOIN feeds f ON f.id = i.feed_id WHERE (?1 = 0 OR i.feed_id = ?1))"
-			       " WHERE keep > 0 AND n > keep AND NOT starred"
-			       "  AND (last_doc_at IS NULL OR last_seen < last_doc_at)",
-			       -1, &st, NULL) != SQLITE_OK)
+	snprintf(sql, sizeof(sql),
+		 "INSERT OR IGNORE INTO doomed(id)"
+		 " SELECT id FROM (SELECT i.id, i.starred, i.last_seen, f.last_doc_at,"
+		 "  row_number() OVER (PARTITION BY i.feed_id"
+		 "   ORDER BY coalesce(i.published, i.first_seen) DESC, i.id DESC) AS n,"
+		 "  coalesce(f.max_items, ?2) AS keep"
+		 "  FROM items i JOIN feeds f ON f.id = i.feed_id"
+		 "  WHERE %s AND coalesce(f.max_items, ?2) > 0)"
+		 " WHERE n > keep AND NOT starred"
+		 "  AND (last_doc_at IS NULL OR last_seen < last_doc_at)", where);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int64(st, 2, max_items);

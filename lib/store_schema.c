@@ -35,6 +35,8 @@ static const char schema_v1[] =
 	" last_doc_at INTEGER,"        /* when the current document was ingested */
 	" moved_to TEXT, moved_seen INTEGER NOT NULL DEFAULT 0" /* a 301/308 target, polls in a row */
 	");"
+	"CREATE INDEX feeds_config_url ON feeds(json_extract(settings, '$.config_url'))"
+	" WHERE settings IS NOT NULL;"
 	"CREATE TABLE feed_tags ("
 	" feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,"
 	" tag TEXT NOT NULL,"
