@@ -766,7 +766,7 @@ input_push(struct feed_input *in, const char *s, size_t n, int last)
 	buf_add(&in->head, s, n);
 	in->kind = sniff_kind(in->head.data ? in->head.data : "", in->head.len);
 	if (in->kind != INPUT_JSON && !last && in->head.len < SNIFF_MAX &&
-	    memmem(in->head.data, in->head.len, "?>", 2) == NULL) {
+	    (in->head.data == NULL || memmem(in->head.data, in->head.len, "?>", 2) == NULL)) {
 		in->kind = INPUT_UNDECIDED;
 		return in->kind;
 	}

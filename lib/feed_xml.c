@@ -831,7 +831,7 @@ push_decls(struct xml_state *st, const XML_Char **atts, struct buf *replay)
 			char lp[64];
 			size_t k;
 
-			for (k = 0; prefix[k] && k < sizeof(lp) - 1; k++)
+			for (k = 0; k < sizeof(lp) - 1 && prefix[k]; k++)
 				lp[k] = (char)tolower((unsigned char)prefix[k]);
 			lp[k] = '\0';
 			st->decls[st->ndecls].ns = ns_of_uri(atts[1], lp);
