@@ -179,7 +179,7 @@ on_done(void *ud, struct xfer_result *r)
 	struct fetch_result  out = {0};
 	double               now = daemon_now(d), next;
 	char                 msg[512];
-	int                  moved = 0, failed = 1;
+	int                  moved = 0, failed = 1, outer;
 
 	d->in_flight--;
 	fs->in_flight = 0;
@@ -200,6 +200,9 @@ on_done(void *ud, struct xfer_result *r)
 	out.bytes = r->bytes;
 	out.duration_ms = r->duration_ms;
 	out.moved_to = r->moved_to;
+	/* One commit for the poll: items, outcome and retention (each step is
+	 * a savepoint inside it).  If it cannot begin, each step commits alone. */
+	outer = store_begin(d->store) == 0;
 	if (r->error[0]) {
 		snprintf(msg, sizeof(msg), "%s", r->error);
 	} else if (r->http_status == 304) {
@@ -259,6 +262,9 @@ on_done(void *ud, struct xfer_result *r)
 				    &deleted) != 0)
 			log_warnx("%s: retention failed: %s", fs->url, store_errmsg(d->store));
 	}
+	if (outer && store_commit(d->store) != 0)
+		log_warnx("%s: storing the poll failed, nothing of it was kept: %s", fs->url,
+			  store_errmsg(d->store));
 	fs->due = next;
 	if (!d->once && !d->stopping && !fs->removed)
 		sched_put(&d->sched, fs);

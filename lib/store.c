@@ -319,12 +319,22 @@ store_close(struct store *s)
 }
 
 /* BEGIN IMMEDIATE takes the write lock up front: a deferred transaction
- * that upgrades later can get SQLITE_BUSY without the busy handler. */
+ * that upgrades later can get SQLITE_BUSY without the busy handler.
+ * Transactions nest: inside one, begin/commit/rollback are a savepoint, so
+ * the daemon can store a poll's items, outcome and retention in one
+ * commit while each step still undoes only itself on error. */
 int
 store_begin(struct store *s)
 {
-	int rc, tries;
+	char sp[32];
+	int  rc, tries;
 
+	if (s->in_tx > 0) {
+		snprintf(sp, sizeof(sp), "SAVEPOINT tx%d", s->in_tx);
+		if ((rc = store_exec(s, sp)) == 0)
+			s->in_tx++;
+		return rc;
+	}
 	for (tries = 0; tries < 3; tries++) {
 		if ((rc = store_exec(s, "BEGIN IMMEDIATE")) == 0) {
 			s->in_tx = 1;
@@ -339,8 +349,18 @@ store_begin(struct store *s)
 int
 store_commit(struct store *s)
 {
-	int rc = store_exec(s, "COMMIT");
+	char sp[32];
+	int  rc;
 
+	if (s->in_tx > 1) {
+		snprintf(sp, sizeof(sp), "RELEASE tx%d", s->in_tx - 1);
+		if ((rc = store_exec(s, sp)) != 0)
+			store_rollback(s);
+		else
+			s->in_tx--;
+		return rc;
+	}
+	rc = store_exec(s, "COMMIT");
 	if (rc != 0)
 		store_rollback(s);
 	s->in_tx = 0;
@@ -350,6 +370,14 @@ store_commit(struct store *s)
 void
 store_rollback(struct store *s)
 {
+	char sp[64];
+
+	if (s->in_tx > 1) {
+		snprintf(sp, sizeof(sp), "ROLLBACK TO tx%d; RELEASE tx%d", s->in_tx - 1, s->in_tx - 1);
+		sqlite3_exec(s->db, sp, NULL, NULL, NULL);
+		s->in_tx--;
+		return;
+	}
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_tx = 0;
 }

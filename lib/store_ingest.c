@@ -11,7 +11,8 @@
  *      returns while the feed carries it).
  *   4. Otherwise a new item (keyed by its link key in a feed keyed by
  *      link); its link, normalized, names the article it shares with every
- *      other item pointing to the same page.
+ *      other item pointing to the same page (a feed with full text off
+ *      joins an article another feed fetches, but creates none).
  * A deleted item leaves a tombstone for its identity, and in a feed keyed
  * by link for its link key too.
  * A feed's guids are judged unreliable, and the feed switched to link keys
@@ -184,12 +185,14 @@ article_for(struct store *s, const char *norm, int full_text, int64_t now, int64
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		goto fail;
+	if (!full_text)
+		return 0; /* shares an article another feed fetches; makes none itself */
 	st = store_stmt(s, ST_ARTICLE_INSERT,
 			"INSERT INTO articles(url, status, next_attempt) VALUES (?1, ?2, ?3)");
 	if (st == NULL)
 		goto err;
 	sqlite3_bind_text(st, 1, norm, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, full_text ? "pending" : "skipped", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, "pending", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, now);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;

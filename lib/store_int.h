@@ -17,7 +17,7 @@ struct store {
 	char     path[1024];
 	char     err[1536];
 	int      rdonly;
-	int      in_tx;
+	int      in_tx;  /* transaction depth: 1 a transaction, more savepoints in it */
 	int      opened; /* fully open: checks passed */
 	/* Statements kept for the life of the connection (hot paths). */
 	sqlite3_stmt *st[32];
