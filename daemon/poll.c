@@ -148,8 +148,14 @@ next_success(struct daemon *d, struct feedstate *fs, const struct feed *f,
 static double
 next_error(struct daemon *d, struct feedstate *fs, const struct xfer_result *r, double now)
 {
+	/* From the interval, but never more than 10 minutes for the first
+	 * retry: most errors (DNS, a reset, a 503) are gone by then. */
 	double base = (double)(fs->interval > 0 ? fs->interval : d->cfg->interval);
-	double wait = base * pow(2.0, fs->errors > 10 ? 10 : fs->errors - 1);
+	double wait;
+
+	if (base > 600)
+		base = 600;
+	wait = base * pow(2.0, fs->errors > 16 ? 16 : fs->errors - 1);
 
 	if (wait > BACKOFF_CAP)
 		wait = BACKOFF_CAP;
