@@ -122,5 +122,6 @@ int cmd_parse(int, char **);
 int cmd_refresh(int, char **);
 int cmd_status(int, char **);
 int cmd_reload(int, char **);
+void cli_notify_daemon(const char *feed);
 
 #endif

@@ -157,6 +157,38 @@ usage:
 	return EXIT_USAGE;
 }
 
+/* Best effort, silent: asks a running gleanerd (if any, at the usual
+ * socket) to load and poll FEED now. */
+void
+cli_notify_daemon(const char *feed)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char               path[512], req[128];
+	int                fd;
+	const char        *env = getenv("GLEANER_SOCKET");
+
+	if (cli_g.config) {
+		if (socket_path(NULL, path, sizeof(path)) == -1)
+			return;
+	} else {
+		strlcpy_g(path, env && *env ? env : DEFAULT_SOCKET, sizeof(path));
+	}
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return;
+	strlcpy_g(sun.sun_path, path, sizeof(sun.sun_path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
+		snprintf(req, sizeof(req), "refresh %s\n", feed);
+		if (write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
+			char buf[256];
+
+			(void)read(fd, buf, sizeof(buf)); /* "ok 1 feeds" */
+		}
+	}
+	close(fd);
+}
+
 int
 cmd_refresh(int argc, char **argv)
 {

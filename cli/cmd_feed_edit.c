@@ -95,6 +95,14 @@ cmd_add(int argc, char **argv)
 		else
 			rc = cli_store_fail(s, rc);
 		store_close(s);
+		if (rc == 0) {
+			char spec[32];
+
+			/* A running gleanerd picks the feed up now; without one,
+			 * the next start does. */
+			snprintf(spec, sizeof(spec), "%lld", (long long)id);
+			cli_notify_daemon(spec);
+		}
 	}
 	cli_free_tags(f.tags, f.ntags);
 	return rc;

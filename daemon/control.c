@@ -138,6 +138,9 @@ do_refresh(struct daemon *d, struct ctl_conn *c, char *args)
 		else
 			spec = tok;
 	}
+	/* Feeds added with glean since the last load are picked up here. */
+	if (daemon_load_feeds(d) != 0)
+		log_warnx("refresh: the feed list could not be reloaded from the database");
 	if (spec && store_feed_find(d->store, spec, &id) != 0) {
 		conn_printf(c, "error: no feed %s", spec);
 		return;
