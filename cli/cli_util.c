@@ -3,7 +3,6 @@
  * types the subcommands share (ids, counts, durations, dates, tags).
  */
 #include <errno.h>
-#include <ini.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,23 +34,6 @@ cli_cmdname(char **argv)
 
 	snprintf(name, sizeof(name), "glean: %s", argv[0]);
 	argv[0] = name;
-}
-
-struct ini_db {
-	char value[1024];
-	int  found;
-};
-
-static int
-ini_db_key(void *ud, const char *section, const char *name, const char *value)
-{
-	struct ini_db *d = ud;
-
-	if (!strcmp(section, "gleaner") && !strcmp(name, "database")) {
-		strlcpy_g(d->value, value, sizeof(d->value));
-		d->found = 1;
-	}
-	return 1;
 }
 
 /* "~/x" is under $HOME. */
@@ -99,27 +81,17 @@ cli_db_path(int mode, char *out, size_t outsz)
 		return 0;
 	}
 	if (cli_g.config) {
-		struct ini_db d = {{0}, 0};
-		int	      rc = ini_parse(cli_g.config, ini_db_key, &d);
+		/* The daemon's own parser: the same defaults, the same relative
+		 * paths, the same FILE:LINE errors. */
+		char           err[4096];
+		struct config *cfg = config_load(cli_g.config, err, sizeof(err));
 
-		if (rc == -1) {
-			cli_err("%s: %s", cli_g.config, strerror(errno ? errno : ENOENT));
+		if (cfg == NULL) {
+			fprintf(stderr, "%s%s", err, err[0] && err[strlen(err) - 1] != '\n' ? "\n" : "");
 			return -1;
 		}
-		if (rc != 0) {
-			cli_err("%s:%d: not a valid configuration line", cli_g.config, rc);
-			return -1;
-		}
-		/* as gleanerd reads it: relative to the file's folder, and
-		 * the system's database when the file names none */
-		if (!d.found || d.value[0] == '\0')
-			strlcpy_g(out, SYSTEM_DB, outsz);
-		else if (d.value[0] == '/' || strrchr(cli_g.config, '/') == NULL)
-			strlcpy_g(out, d.value, outsz);
-		else
-			snprintf(out, outsz, "%.*s/%s",
-				 (int)(strrchr(cli_g.config, '/') - cli_g.config), cli_g.config,
-				 d.value);
+		strlcpy_g(out, cfg->database, outsz);
+		config_free(cfg);
 		return 0;
 	}
 	if ((env = getenv("GLEANER_DB")) != NULL && *env) {

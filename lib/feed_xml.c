@@ -71,9 +71,9 @@ enum el {
 	EL_NONE, EL_RSS, EL_RDF, EL_FEED, EL_CHANNEL, EL_ITEM, EL_IMAGE, EL_TEXTINPUT, EL_SOURCE,
 	EL_AUTHOR, EL_NAME, EL_EMAIL, EL_TITLE, EL_LINK, EL_DESCRIPTION, EL_SUMMARY, EL_SUBTITLE,
 	EL_CONTENT, EL_ENCODED, EL_BODY, EL_ID, EL_PUBLISHED, EL_UPDATED, EL_CATEGORY,
-	EL_ENCLOSURE, EL_MEDIA_CONTENT, EL_MEDIA_THUMB, EL_MEDIA_GROUP, EL_COMMENTS, EL_LANGUAGE,
+	EL_ENCLOSURE, EL_MEDIA_CONTENT, EL_MEDIA_THUMB, EL_COMMENTS, EL_LANGUAGE,
 	EL_TTL, EL_GENERATOR, EL_URL, EL_LOGO, EL_ICON, EL_SKIPHOURS, EL_SKIPDAYS, EL_HOUR,
-	EL_DAY, EL_ITUNES_IMAGE, EL_CREATED, EL_MEDIA_TITLE,
+	EL_DAY, EL_ITUNES_IMAGE, EL_MEDIA_TITLE,
 };
 
 /* Sorted by (ns, name) for bsearch. */
@@ -88,7 +88,6 @@ static const struct eltab {
 	{NS_CORE, "comments", EL_COMMENTS},
 	{NS_CORE, "content", EL_CONTENT},
 	{NS_CORE, "contributor", EL_NONE},
-	{NS_CORE, "created", EL_CREATED},
 	{NS_CORE, "day", EL_DAY},
 	{NS_CORE, "description", EL_DESCRIPTION},
 	{NS_CORE, "email", EL_EMAIL},
@@ -128,12 +127,10 @@ static const struct eltab {
 	{NS_DC, "date", EL_UPDATED},
 	{NS_DC, "language", EL_LANGUAGE},
 	{NS_DC, "subject", EL_CATEGORY},
-	{NS_DCTERMS, "created", EL_CREATED},
 	{NS_DCTERMS, "issued", EL_PUBLISHED},
 	{NS_DCTERMS, "modified", EL_UPDATED},
 	{NS_CONTENT, "encoded", EL_ENCODED},
 	{NS_MEDIA, "content", EL_MEDIA_CONTENT},
-	{NS_MEDIA, "group", EL_MEDIA_GROUP},
 	{NS_MEDIA, "thumbnail", EL_MEDIA_THUMB},
 	{NS_MEDIA, "title", EL_MEDIA_TITLE},
 	{NS_ITUNES, "author", EL_AUTHOR},
@@ -197,7 +194,6 @@ struct xml_state {
 	int      dead;
 	int      seen_root;
 	int      in_feed, in_image, in_textinput, in_source, in_author, in_skiphours, in_skipdays;
-	int      in_media_group;
 	int      author_container;
 	unsigned item_depth;
 	struct feed_item *item;
@@ -209,7 +205,6 @@ struct xml_state {
 	int      guid_is_link;
 	int      title_depth; /* depth of the entry's title so far, -1 none */
 	int      has_content; /* a content element was seen in this entry */
-	int      has_link;
 	struct capture cap_;
 };
 
@@ -365,13 +360,6 @@ title_text(struct xml_state *st, const char *s, size_t n, int type)
 	return text_collapse_ws(s, n);
 }
 
-static char *
-resolve_url(struct xml_state *st, const char *base, const char *ref)
-{
-	(void)st;
-	return url_resolve(base, ref);
-}
-
 static void
 set_url(char **dst, const char *base, const char *ref)
 {
@@ -462,7 +450,6 @@ capture_store(struct xml_state *st, struct capture *c)
 	case EL_LINK:
 		if (it) {
 			set_url(&it->link, c->base, s);
-			st->has_link = 1;
 		} else if (st->in_feed)
 			set_url(&f->link, c->base, s);
 		break;
@@ -599,6 +586,8 @@ capture_store(struct xml_state *st, struct capture *c)
 	case EL_DAY: {
 		static const char *days[] = {"monday", "tuesday", "wednesday", "thursday",
 					     "friday", "saturday", "sunday"};
+		if (!st->in_skipdays)
+			break;
 		t = text_collapse_ws(s, n);
 		for (int d = 0; d < 7; d++)
 			if (!strcasecmp(t, days[d]))
@@ -737,7 +726,6 @@ item_begin(struct xml_state *st)
 	st->item_depth = st->depth;
 	st->detail_set = 0;
 	st->guid_is_link = 0;
-	st->has_link = 0;
 	st->title_depth = -1;
 	st->has_content = 0;
 	free(st->detail_name);
@@ -916,9 +904,6 @@ on_start_el(struct xml_state *st, const char *qname, const XML_Char **atts, enum
 	case EL_SKIPDAYS:
 		st->in_skipdays = 1;
 		break;
-	case EL_MEDIA_GROUP:
-		st->in_media_group++;
-		break;
 	case EL_AUTHOR:
 		if (st->in_image || st->in_textinput || st->in_source)
 			break;
@@ -1008,7 +993,6 @@ on_start_el(struct xml_state *st, const char *qname, const XML_Char **atts, enum
 				    !strcasecmp(ltype, "application/xhtml+xml"))) {
 				if (it) {
 					set_url(&it->link, cur_base(st), v);
-					st->has_link = 1;
 				} else if (st->in_feed)
 					set_url(&f->link, cur_base(st), v);
 			} else if (!it && !strcasecmp(rel, "self")) {
@@ -1113,10 +1097,6 @@ on_end_el(struct xml_state *st, enum el el)
 	case EL_SKIPDAYS:
 		st->in_skipdays = 0;
 		break;
-	case EL_MEDIA_GROUP:
-		if (st->in_media_group)
-			st->in_media_group--;
-		break;
 	case EL_AUTHOR:
 		if (st->author_container && st->item) {
 			/* Atom-style container: its detail was set by <name>/<email>. */
@@ -1181,7 +1161,7 @@ start_cb(void *ud, const XML_Char *qname, const XML_Char **atts)
 	fr->base = st->depth > 1 ? st->stack[st->depth - 2].base : (char *)st->p->opts.url;
 	fr->own_base = 0;
 	if ((xb = attr(atts, "xml:base")) != NULL) {
-		char *nb = resolve_url(st, fr->base, xb);
+		char *nb = url_resolve(fr->base, xb);
 
 		if (nb) {
 			fr->base = nb;
