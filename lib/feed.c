@@ -476,13 +476,9 @@ feed_parser_finish(struct feed_parser *p)
 void
 feed_parser_free(struct feed_parser *p)
 {
-	unsigned i;
-
 	if (p == NULL)
 		return;
 	xml_free(p->xml);
-	for (i = 0; i < p->in.dtd_entities; i++)
-		free(p->in.dtd_names[i]);
 	input_free(&p->in);
 	buf_free(&p->json);
 	feed_free(p->feed);

@@ -186,6 +186,8 @@ input_free(struct feed_input *in)
 	buf_free(&in->out);
 	charset_conv_free(in->conv);
 	in->conv = NULL;
+	while (in->dtd_entities > 0)
+		free(in->dtd_names[--in->dtd_entities]);
 }
 
 /* Length of a valid UTF-8 sequence at s (n bytes available), 0 if invalid,
