@@ -69,7 +69,7 @@ $(B)/san/bin/gleanerd: $(DAEMON_SRC:%.c=$(B)/san/%.o) $(B)/libgleaner-san.a
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS) $(EV_LIBS)
 
-$(B)/san/tests/%: tests/unit/%.c $(B)/libgleaner-san.a tests/unit/testutil.h
+$(B)/san/tests/%: tests/unit/%.c $(B)/libgleaner-san.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(filter-out -O2,$(CFLAGS)) $(SAN_FLAGS) -o $@ $< \
 	    $(B)/libgleaner-san.a $(LDLIBS) $$(pkg-config --libs cmocka)
@@ -108,7 +108,7 @@ integration: $(B)/san/bin/glean
 valgrind: bin/glean $(UNIT_SRC:tests/unit/%.c=$(B)/vg/%)
 	@sh tests/run-valgrind.sh bin/glean $(UNIT_SRC:tests/unit/%.c=$(B)/vg/%)
 
-$(B)/vg/%: tests/unit/%.c $(B)/libgleaner.a tests/unit/testutil.h
+$(B)/vg/%: tests/unit/%.c $(B)/libgleaner.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -o $@ $< $(B)/libgleaner.a $(LDLIBS) $$(pkg-config --libs cmocka)
 

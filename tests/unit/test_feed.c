@@ -16,7 +16,7 @@
  */
 #include <stdio.h>
 
-#include "testutil.h"
+#include "feedtest.h"
 
 #define NELEM(a)  (sizeof(a) / sizeof((a)[0]))
 #define FIXTURES  "tests/data/feeds/"
@@ -38,41 +38,6 @@ assert_str_(const char *a, const char *e, const char *what, const char *file, in
 	_fail(file, line);
 }
 
-/* Feeds a test still holds: freed by the teardown when an assertion ends the
- * test early, so that a failing test reports its failure and not leaks. */
-static struct feed *live[64];
-static size_t       nlive;
-
-static struct feed *
-track(struct feed *f)
-{
-	assert_non_null(f);
-	if (nlive < NELEM(live))
-		live[nlive++] = f;
-	return f;
-}
-
-static void
-release(struct feed *f)
-{
-	size_t i;
-
-	for (i = 0; i < nlive; i++)
-		if (live[i] == f) {
-			live[i] = live[--nlive];
-			break;
-		}
-	feed_free(f);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	while (nlive > 0)
-		feed_free(live[--nlive]);
-	return 0;
-}
 
 static char *
 read_file(const char *path, size_t *len)

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "testutil.h"
+#include "feedtest.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define MIB      ((size_t)1 << 20)
@@ -51,41 +51,6 @@ assert_reason_(const struct feed *f, const char *fragment, const char *file, int
 	_fail(file, line);
 }
 
-/* Feeds still held by a test, freed by the teardown when an assertion ends
- * the test early. */
-static struct feed *live[16];
-static size_t       nlive;
-
-static struct feed *
-track(struct feed *f)
-{
-	assert_non_null(f);
-	if (nlive < NELEM(live))
-		live[nlive++] = f;
-	return f;
-}
-
-static void
-release(struct feed *f)
-{
-	size_t i;
-
-	for (i = 0; i < nlive; i++)
-		if (live[i] == f) {
-			live[i] = live[--nlive];
-			break;
-		}
-	feed_free(f);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	while (nlive > 0)
-		feed_free(live[--nlive]);
-	return 0;
-}
 
 static struct feed *
 parse_opts(const char *s, size_t n, const char *charset, size_t max_field)
