@@ -432,6 +432,78 @@ int  config_parse_duration(const char *, int64_t *secs);
 int  config_parse_size(const char *, int64_t *bytes);
 int  config_parse_bool(const char *, int *);
 
+/* html.c: web pages, parsed with libxml2's HTML parser (HTML_PARSE_RECOVER,
+ * NONET, no errors or warnings, XML_PARSE_HUGE: without it libxml2 drops
+ * everything below depth 256).  xmlInitParser() runs once, on first use. */
+struct _xmlDoc;
+struct _xmlNode;
+#define HTML_MAX_BYTES (16u << 20) /* a page longer than this is cut here */
+enum html_charset_src { HCS_HTTP, HCS_BOM, HCS_META, HCS_UTF8, HCS_DEFAULT };
+/* The charset a page is read in, in this order: the HTTP header's (when
+ * iconv knows it), a BOM, <meta charset> or http-equiv Content-Type in the
+ * first 4 KiB, UTF-8 when the bytes are valid UTF-8, else windows-1252.
+ * Writes the normalized name to out and returns where it came from. */
+enum html_charset_src html_charset(const char *data, size_t len, const char *http_charset,
+				   char *out, size_t outsz);
+/* Parses a page in that charset; url becomes the document's URL.  NULL only
+ * when libxml2 cannot build a tree at all (err says why). */
+struct _xmlDoc *html_parse(const char *data, size_t len, const char *http_charset,
+			   const char *url, char *err, size_t errsz);
+void html_free(struct _xmlDoc *);
+
+/* selector.c: per-site rules.  A CSS selector subset (type, *, .class,
+ * #id, [attr], [attr=v], [attr~=v], [attr^=v], [attr$=v], [attr*=v],
+ * descendant and child combinators, comma lists) as an XPath 1.0
+ * expression; a rule starting with '/' or '(' is XPath already and is
+ * returned as is after a syntax check.  NULL with the reason in err. */
+char *selector_to_xpath(const char *sel, char *err, size_t errsz);
+
+/* sanitize.c: the HTML an article is stored and shown as.  Writes the
+ * children of root as HTML with an allowlist of tags and attributes: no
+ * script, style, event handlers, forms, javascript: or data: URLs;
+ * iframes only from an allowlist of video hosts; relative href, src and
+ * srcset resolved against base_url.  0, or -1 on allocation failure. */
+int   sanitize_node(const struct _xmlNode *root, const char *base_url, struct buf *out);
+/* The same for a string of HTML (an item's content from a feed). */
+char *sanitize_html(const char *html, size_t len, const char *base_url);
+
+/* render.c: the plain text of an article tree.  Blocks are separated by a
+ * blank line and never share a line; headings are "## ", list items "- ",
+ * quotes "> ", preformatted text kept as is.  RENDER_BODY gives
+ * schema.org's articleBody: no markers, no captions, no figure credits. */
+enum { RENDER_READER = 0, RENDER_BODY = 1 };
+int   render_text(const struct _xmlNode *root, int mode, struct buf *out);
+
+/* extract.c, extract_*.c: the article of a web page, readability-style.
+ * Structured data (JSON-LD, OpenGraph, meta) first for metadata and as a
+ * fallback body; a content finder scoring paragraphs and containers; then
+ * cleaning inside the chosen content.  A per-site rule (XPath, from
+ * selector_to_xpath) replaces the content finder where it matches. */
+struct extract_opts {
+	const char *url;               /* the final URL: base of relative links */
+	const char *http_charset;      /* the Content-Type charset, or NULL */
+	const char *content_xpath;     /* per-site rule, or NULL */
+	const char *remove_xpath;      /* per-site rule, or NULL */
+};
+struct article {
+	char   *title, *byline, *site_name, *lang, *excerpt, *lead_image;
+	char   *canonical;             /* <link rel=canonical> or og:url, absolute */
+	char   *charset;               /* the charset the page was read in */
+	int64_t published;             /* DATE_NONE if unknown */
+	int64_t word_count;
+	char   *html;                  /* sanitized article HTML */
+	char   *text;                  /* reader text (render_text RENDER_READER) */
+	char   *body;                  /* articleBody text (RENDER_BODY) */
+	const char *method;            /* "site-rule", "dom", "json-ld" */
+};
+enum { EXTRACT_OK = 0, EXTRACT_EMPTY = 1, EXTRACT_ERR = -1 };
+/* EXTRACT_OK with every field it found; EXTRACT_EMPTY when the page has
+ * metadata but no article text (a is filled as far as it goes);
+ * EXTRACT_ERR when the page cannot be parsed (err says why). */
+int   extract_article(const char *data, size_t len, const struct extract_opts *,
+		      struct article *a, char *err, size_t errsz);
+void  article_clear(struct article *);
+
 /* feedjson.c: output of a parse result as feedcmp/1 JSON and as a summary. */
 void json_put_string(FILE *, const char *s);
 void json_buf_string(struct buf *, const char *s);
