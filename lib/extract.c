@@ -52,15 +52,12 @@ title_similar(const char *a, const char *b)
 	return total > 0 && (double)shared / total > 0.75;
 }
 
+/* The whole document, not <body>: libxml2's HTML4 rules close <body>
+ * early on some pages and hang the rest of the page under <html>. */
 static xmlNode *
 body_of(htmlDocPtr doc)
 {
-	xmlNode *root = xmlDocGetRootElement(doc), *n;
-
-	for (n = root; n; n = next_node(n, root, 1))
-		if (tag_is(n, "body"))
-			return n;
-	return root;
+	return xmlDocGetRootElement(doc);
 }
 
 static size_t

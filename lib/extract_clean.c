@@ -16,10 +16,10 @@
 
 static const char *const drop_tags[] = {
     "applet", "area", "audio", "button", "canvas", "datalist", "dialog", "embed",
-    "frame", "frameset", "iframe", "input", "label", "link", "map", "marquee",
+    "frame", "frameset", "head", "iframe", "input", "label", "link", "map", "marquee",
     "math", "menu", "meta", "nav", "noscript", "object", "optgroup", "option",
     "output", "param", "progress", "script", "select", "source", "style", "svg",
-    "template", "textarea", "track", "video",
+    "template", "textarea", "title", "track", "video",
 };
 
 static const char *const hide_roles[] = {
@@ -74,14 +74,17 @@ void
 preclean(struct xctx *x, xmlNode *root)
 {
 	xmlNode *n, *next;
-	unsigned page_p;
+	unsigned page_p, total;
 
+	if (nstat_compute(x, root) < 0)
+		return;
+	total = ns(root)->text;
 	for (n = root->children; n; n = next) {
 		int drop = 0;
 
 		if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE)
 			drop = 1;
-		else if (n->type == XML_ELEMENT_NODE) {
+		else if (n->type == XML_ELEMENT_NODE && ns(n)) {
 			if (tag_in(n, drop_tags, sizeof(drop_tags) / sizeof(*drop_tags)) || is_hidden(n))
 				drop = 1;
 			else if (tag_is(n, "aside") && !has_ancestor(n, "article", root))
@@ -92,6 +95,12 @@ preclean(struct xctx *x, xmlNode *root)
 			/* A <time> label, not a date inside a sentence. */
 			else if (tag_is(n, "time") && !has_ancestor(n, "p", root))
 				drop = 1;
+			/* Never most of the page: an unclosed <aside> or <nav>,
+			 * or content hidden until a script shows it, holds the
+			 * article too. */
+			if (drop && ns(n)->text * 2 > total && !tag_is(n, "script") &&
+			    !tag_is(n, "style") && !tag_is(n, "head") && !tag_is(n, "template"))
+				drop = 0;
 		}
 		if (drop) {
 			next = next_node(n, root, 0);
@@ -386,7 +395,7 @@ prune(struct xctx *x, xmlNode *root, int strict)
 			continue;
 		{
 			char *t = node_text(n, 4096);
-			int   drop = tag_is(n, "h1") || (t && boiler_heading(t)) ||
+			int   drop = (t && boiler_heading(t)) ||
 				   (x->title && t && title_similar(t, x->title)) ||
 				   class_has_word(n, headline_words,
 						  sizeof(headline_words) / sizeof(*headline_words), 0) ||
@@ -431,7 +440,9 @@ prune(struct xctx *x, xmlNode *root, int strict)
 				for (i = 0; i < nseen; i++)
 					if (seen[i] == h)
 						dup = 1;
-				if (dup) {
+				/* Only a quote repeating a paragraph (a pull quote):
+				 * pages do repeat whole paragraphs on purpose. */
+				if (dup && tag_is(n, "blockquote")) {
 					mark(&r, n);
 					next = next_node(n, root, 0);
 				} else if (nseen < 4096) {

@@ -251,18 +251,12 @@ is_ancestor(const xmlNode *a, const xmlNode *n)
 xmlNode *
 readability(struct xctx *x, htmlDocPtr doc, int flags)
 {
-	xmlNode *root = xmlDocGetRootElement(doc), *body = NULL, *n, *next, *top[5] = {NULL};
+	/* The root, not <body>: see body_of() in extract.c. */
+	xmlNode *body = xmlDocGetRootElement(doc), *n, *next, *top[5] = {NULL};
 	xmlNode *div, *parent;
 	double	 threshold;
 	int	 i, ntop = 0;
 
-	for (n = root; n; n = next_node(n, root, 1))
-		if (tag_is(n, "body")) {
-			body = n;
-			break;
-		}
-	if (body == NULL)
-		body = root;
 	if (flags & RB_STRIP_UNLIKELY) {
 		for (n = body->children; n; n = next) {
 			if (n->type == XML_ELEMENT_NODE && !tag_is(n, "a") &&
