@@ -270,6 +270,9 @@ boiler_line(const char *t, size_t len)
 	    "follow us", "sign up for", "subscribe to", "click here", "skip to", "share this",
 	    "listen to this article", "this article was", "(ap photo", "ap photo", "afp photo",
 	    "reuters/", "copyright ©", "© ", "all rights reserved", "advertisement",
+	    "posted by", "written by", "reviewed by", "fact checked by", "edited by",
+	    "reading time", "see more", "article sources", "sources:", "tags:", "filed under",
+	    "categories:", "category:", "share:", "share on", "http://", "https://", "www.",
 	};
 	char   low[128];
 	size_t i;
@@ -289,6 +292,10 @@ boiler_line(const char *t, size_t len)
 			return 1;
 	/* "By Jane Doe", "By Jane Doe and John Roe" */
 	if (len < 50 && !strncmp(low, "by ", 3) && t[len - 1] != '.')
+		return 1;
+	/* "3 min read", "5 MIN. READ", "4 minute read" */
+	if (len < 30 && (strstr(low, "min read") || strstr(low, "min. read") ||
+			 strstr(low, "minute read") || strstr(low, "minutes read")))
 		return 1;
 	/* digits and "comments" */
 	if (len < 20 && strstr(low, "comment"))

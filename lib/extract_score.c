@@ -157,7 +157,10 @@ find_by_class(struct xctx *x, xmlNode *body)
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		t = tier_of(n);
-		if (t == 0 || best[t] || ns(n)->ptext < 200 || in_furniture(n, body))
+		/* Enough paragraph text, or text in divs (div class="p") with few links. */
+		if (t == 0 || best[t] ||
+		    (ns(n)->ptext < 200 && (ns(n)->text < 400 || link_density(n) > 0.3)) ||
+		    in_furniture(n, body))
 			continue;
 		best[t] = n;
 	}
