@@ -156,7 +156,7 @@ static const char *const boiler_words[] = {
     "recommend", "recommendations", "recommended", "related", "share",	    "sharebar",
     "sharing",	 "sidebar",  "signup",	   "skip",	   "social",	    "sponsor",
     "sponsored", "subscribe", "subscription", "taboola",   "tagcloud",	    "tags",
-    "timestamp", "toolbar",  "tools",	   "trending",	   "widget",	    "widgets",
+    "timestamp", "toolbar",  "tools",	   "trending",
 };
 
 /* Short-only words: metadata labels, removed when under 200 characters. */

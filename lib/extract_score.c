@@ -39,7 +39,7 @@ static const char *const positive[] = {"article", "body", "content", "entry", "h
 static const char *const negative[] = {
     "-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr",
     "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox",
-    "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget"};
+    "sidebar", "skyscraper", "sponsor", "shopping", "tags"};
 
 static int
 weight_of(const char *v)
