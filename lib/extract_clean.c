@@ -328,6 +328,8 @@ static const char *const boiler_headings[] = {
     "related posts", "related stories", "share", "share this", "share this article", "sign up",
     "subscribe", "tags", "topics", "trending", "you may also like", "you might also like",
     "what to read next", "further reading", "more from this author", "also read",
+    "in this article", "table of contents", "contents", "on this page", "jump to",
+    "in this post", "in this guide", "skip to",
 };
 
 static int
@@ -401,7 +403,11 @@ prune(struct xctx *x, xmlNode *root, int strict)
 				next = next_node(n, root, 0);
 				continue;
 			}
-			if (tag_is(n, "p"))
+			/* A table of contents: a list of in-page links. */
+			if ((tag_is(n, "ul") || tag_is(n, "ol")) && s->li >= 2 &&
+			    s->hlink * 10 >= s->text * 8)
+				drop = 1;
+			else if (tag_is(n, "p"))
 				drop = ld > 0.8 && (s->text < 30 || (s->text < 60 && last_element(n)));
 			else if (tag_in(n, containers, sizeof(containers) / sizeof(*containers))) {
 				drop = (ld > 0.8 && (s->text < 100 || (s->text < 300 && last_element(n)))) ||
@@ -449,10 +455,14 @@ prune(struct xctx *x, xmlNode *root, int strict)
 			next = next_node(n, root, 1);
 			if (n->type != XML_ELEMENT_NODE || ns(n) == NULL)
 				continue;
-			if (tag_in(n, lineish, sizeof(lineish) / sizeof(*lineish)) && ns(n)->text < 120) {
-				char *t = node_text(n, 512);
+			if (tag_in(n, lineish, sizeof(lineish) / sizeof(*lineish)) && ns(n)->text < 2048) {
+				char *t = node_text(n, 4096);
 
-				if (t && *t && boiler_line(t, strlen(t))) {
+				/* Short boilerplate, or a bare URL of any length. */
+				if (t && *t &&
+				    ((ns(n)->text < 120 && boiler_line(t, strlen(t))) ||
+				     ((!strncmp(t, "http://", 7) || !strncmp(t, "https://", 8)) &&
+				      !strchr(t, ' ')))) {
 					mark(&r, n);
 					next = next_node(n, root, 0);
 				}
