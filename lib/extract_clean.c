@@ -81,6 +81,33 @@ is_hidden(const xmlNode *n)
 	return 0;
 }
 
+/* The closed panel of an accordion or a tab: hidden until a click, but
+ * part of the article (FAQ answers, review sections). */
+static int
+collapsible(const xmlNode *n)
+{
+	static const char *const marks[] = {"accordion", "collaps", "expand", "faq", "tabpanel",
+					    "tab-content", "tab-pane", "toggle"};
+	const xmlAttr *a;
+	size_t	       i, k;
+
+	for (a = n->properties; a; a = a->next) {
+		char	    v[256];
+		const char *s = a->children && a->children->content ? (const char *)a->children->content : "";
+
+		if (strcmp((const char *)a->name, "class") && strcmp((const char *)a->name, "id") &&
+		    strcmp((const char *)a->name, "role") && strncmp((const char *)a->name, "data-", 5))
+			continue;
+		for (k = 0; s[k] && k + 1 < sizeof(v); k++)
+			v[k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
+		v[k] = '\0';
+		for (i = 0; i < sizeof(marks) / sizeof(*marks); i++)
+			if (strstr(v, marks[i]))
+				return 1;
+	}
+	return 0;
+}
+
 void
 preclean(struct xctx *x, xmlNode *root)
 {
@@ -96,11 +123,14 @@ preclean(struct xctx *x, xmlNode *root)
 		if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE)
 			drop = 1;
 		else if (n->type == XML_ELEMENT_NODE && ns(n)) {
-			if (tag_in(n, drop_tags, sizeof(drop_tags) / sizeof(*drop_tags)))
+			/* A button inside a heading is an accordion's title. */
+			if (tag_in(n, drop_tags, sizeof(drop_tags) / sizeof(*drop_tags)) &&
+			    !(tag_is(n, "button") && is_heading_tag(n->parent)))
 				drop = 1;
 			/* Hidden, except React's streamed Suspense boundaries
 			 * (<div hidden id="S:0">, moved into place by a script). */
-			else if (is_hidden(n) && !(attr(n, "id") && !strncmp(attr(n, "id"), "S:", 2)))
+			else if (is_hidden(n) && !(attr(n, "id") && !strncmp(attr(n, "id"), "S:", 2)) &&
+				 !collapsible(n))
 				drop = 1;
 			else if (tag_is(n, "aside") && !has_ancestor(n, "article", root))
 				drop = 1;
@@ -357,7 +387,22 @@ boiler_heading(const char *t)
 static const char *const lineish[] = {"div", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
 				      "li", "p", "section", "span", "strong"};
 static const char *const containers[] = {"div", "dl", "ol", "section", "table", "ul"};
-static const char *const headline_words[] = {"entry", "headline", "title"};
+static const char *const headline_phrases[] = {" entry title ", " post title ", " article title ",
+					       " page title ", " story title ", " headline "};
+
+static int
+headline_class(const xmlNode *n)
+{
+	char   w[520];
+	size_t i;
+
+	w[0] = ' ';
+	class_words(n, w + 1, sizeof(w) - 1);
+	for (i = 0; i < sizeof(headline_phrases) / sizeof(*headline_phrases); i++)
+		if (strstr(w, headline_phrases[i]))
+			return 1;
+	return 0;
+}
 
 void
 prune(struct xctx *x, xmlNode *root, int strict)
@@ -432,8 +477,7 @@ prune(struct xctx *x, xmlNode *root, int strict)
 			char *t = node_text(n, 4096);
 			int   drop = (t && boiler_heading(t)) ||
 				   (x->title && t && title_similar(t, x->title)) ||
-				   class_has_word(n, headline_words,
-						  sizeof(headline_words) / sizeof(*headline_words), 0) ||
+				   headline_class(n) ||
 				   (attr(n, "itemprop") && !strcasecmp(attr(n, "itemprop"), "headline")) ||
 				   class_weight(n) < 0;
 
