@@ -179,7 +179,7 @@ static const char *const boiler_words[] = {
     "commentlist", "comments", "consent",  "cookie",	   "cookies",	    "copyright",
     "credit",	 "credits",  "crumb",	   "crumbs",	   "dateline",	    "dfp",
     "disclaimer", "disqus",  "donate",	   "footer",	   "footnotes_placeholder", "gdpr",
-    "hidden",	 "login",    "masthead",   "menu",	   "modal",	    "mostread",
+    "hidden",	 "hide",     "login",    "masthead",   "menu",	   "modal",	    "mostread",
     "nav",	 "navbar",   "navigation", "newsletter",  "outbrain",	    "pagination",
     "pager",	 "paywall",  "popular",	   "popup",	   "print",	    "promo",
     "promotion", "pullquote", "rating",	   "reactions",	   "readmore",	    "recirc",
@@ -233,24 +233,33 @@ apply(struct xctx *x, xmlNode *root, struct removal *r)
 	return done;
 }
 
+/* Readability's _markDataTables. */
 static int
 is_data_table(const xmlNode *t)
 {
 	const xmlNode *n;
-	unsigned       rows = 0;
+	unsigned       rows = 0, cols = 0, cells = 0;
+	const char    *role = attr(t, "role");
 
+	if (role && !strcasecmp(role, "presentation"))
+		return 0;
 	if (attr(t, "summary"))
 		return 1;
 	for (n = t->children; n; n = next_node((xmlNode *)n, t, 1)) {
 		if (tag_is(n, "table") && n != t)
 			return 0;
 		if (tag_is(n, "caption") || tag_is(n, "thead") || tag_is(n, "th") ||
-		    tag_is(n, "colgroup") || tag_is(n, "tfoot"))
+		    tag_is(n, "colgroup") || tag_is(n, "col") || tag_is(n, "tfoot"))
 			return 1;
-		if (tag_is(n, "tr"))
+		if (tag_is(n, "tr")) {
 			rows++;
+			cells = 0;
+		} else if (tag_is(n, "td") && ++cells > cols)
+			cols = cells;
 	}
-	return rows >= 10;
+	if (rows == 1 || cols == 1)
+		return 0;
+	return rows >= 10 || cols > 4 || rows * cols > 10;
 }
 
 static int
