@@ -39,7 +39,8 @@ iconv_knows(const char *name)
 }
 
 /* Accepts a charset label; UTF-16 in a <meta> is UTF-8 per WHATWG (the
- * meta could not have been read if the page were UTF-16). */
+ * meta could not have been read if the page were UTF-16), ISO-8859-1 and
+ * US-ASCII are windows-1252. */
 static int
 take_label(const char *s, size_t n, int from_meta, char *out, size_t outsz)
 {
@@ -53,6 +54,10 @@ take_label(const char *s, size_t n, int from_meta, char *out, size_t outsz)
 		return 0;
 	if (from_meta && !strncasecmp(norm, "UTF-16", 6))
 		strlcpy_g(norm, "UTF-8", sizeof(norm));
+	/* WHATWG reads these labels as windows-1252 in HTML (charset.c keeps
+	 * them strict for XML feeds): pages so labelled use its quotes. */
+	if (!strcmp(norm, "ISO-8859-1") || !strcmp(norm, "US-ASCII"))
+		strlcpy_g(norm, "WINDOWS-1252", sizeof(norm));
 	strlcpy_g(out, norm, outsz);
 	return 1;
 }
