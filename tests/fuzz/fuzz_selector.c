@@ -1,0 +1,54 @@
+/*
+ * fuzz_selector.c: libFuzzer harness for selector_to_xpath().  Whatever it
+ * returns for a CSS selector must compile (it checks that itself and says
+ * "internal translation error" otherwise: a bug here) and evaluate on a
+ * small page; every error must name a position.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xpath.h>
+
+#include "gleaner.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char page[] = "<html><body><div class='a b' id=x><p data-k='v'>t</p></div></body></html>";
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static xmlDoc *doc;
+	char	       err[512], *sel, *xp;
+
+	if (size > 4096)
+		return 0;
+	if (doc == NULL) {
+		doc = html_parse(page, sizeof(page) - 1, "UTF-8", NULL, err, sizeof(err));
+		if (doc == NULL)
+			abort();
+	}
+	if ((sel = malloc(size + 1)) == NULL)
+		return 0;
+	memcpy(sel, data, size);
+	sel[size] = '\0';
+	xp = selector_to_xpath(sel, err, sizeof(err));
+	if (xp == NULL) {
+		if (strstr(err, "internal") || strstr(err, " at ") == NULL)
+			if (strstr(err, "empty") == NULL && strstr(err, "longer than") == NULL)
+				abort();
+	} else if (sel[strspn(sel, " \t\n\r\f")] != '/' && sel[strspn(sel, " \t\n\r\f")] != '(') {
+		/* Only translations: user XPath may be as slow as it likes. */
+		xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+		xmlXPathObjectPtr  r = xmlXPathEvalExpression((const xmlChar *)xp, ctx);
+
+		if (r == NULL || r->type != XPATH_NODESET)
+			abort();
+		xmlXPathFreeObject(r);
+		xmlXPathFreeContext(ctx);
+	}
+	free(xp);
+	free(sel);
+	return 0;
+}
