@@ -165,6 +165,9 @@ test_bom(void **state)
 	/* The BOM wins over a <meta>. */
 	page("UTF-8", "\xef\xbb\xbf", 3, NULL, "<meta charset=windows-1252>", CP1252_TEXT, "UTF-8",
 	     HCS_BOM);
+	/* ... and over the HTTP header, as in browsers (WHATWG BOM sniffing). */
+	page("UTF-8", "\xef\xbb\xbf", 3, "iso-8859-1", "", CP1252_TEXT, "UTF-8", HCS_BOM);
+	page("UTF-16BE", "\xfe\xff", 2, "utf-8", "", SJIS_TEXT, "UTF-16BE", HCS_BOM);
 	page("UTF-16LE", "\xff\xfe", 2, NULL, "<meta charset=utf-16>", GB_TEXT, "UTF-16LE", HCS_BOM);
 	page("UTF-16BE", "\xfe\xff", 2, NULL, "", KOI8_TEXT, "UTF-16BE", HCS_BOM);
 }
