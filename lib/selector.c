@@ -58,7 +58,8 @@ sel_fail_at(struct sel *s, const char *at, const char *msg)
 	if (s->failed)
 		return -1;
 	s->failed = 1;
-	snprintf(s->err, s->errsz, "selector '%s': %s at %zu", s->src, msg, (size_t)(at - s->src) + 1);
+	snprintf(s->err, s->errsz, "selector '%s': %s at %zu", s->src, msg,
+		 (size_t)(at - s->src) + 1);
 	return -1;
 }
 
@@ -262,7 +263,8 @@ sel_attrib(struct sel *s, struct buf *name, struct buf *val)
 	while (is_ws((unsigned char)*s->p))
 		s->p++;
 	if (*s->p != ']')
-		return sel_fail(s, *s->p ? "expected ']'; attribute flags are not supported" : NULL);
+		return sel_fail(s,
+				*s->p ? "expected ']'; attribute flags are not supported" : NULL);
 	s->p++;
 
 	/* CSS: ~=, ^=, $= and *= with an empty value (or ~= with a space
@@ -277,7 +279,9 @@ sel_attrib(struct sel *s, struct buf *name, struct buf *val)
 		xpath_literal(&s->out, val->data);
 		buf_adds(&s->out, "]");
 		break;
-	case '~': xpath_word(&s->out, name->data, val->data); break;
+	case '~':
+		xpath_word(&s->out, name->data, val->data);
+		break;
 	case '^':
 		buf_printf(&s->out, "[starts-with(@%s, ", name->data);
 		xpath_literal(&s->out, val->data);
@@ -289,8 +293,8 @@ sel_attrib(struct sel *s, struct buf *name, struct buf *val)
 		buf_adds(&s->out, ")]");
 		break;
 	default: /* '$': XPath 1.0 has no ends-with() */
-		buf_printf(&s->out, "[substring(@%s, string-length(@%s) - string-length(", name->data,
-			   name->data);
+		buf_printf(&s->out, "[substring(@%s, string-length(@%s) - string-length(",
+			   name->data, name->data);
 		xpath_literal(&s->out, val->data);
 		buf_adds(&s->out, ") + 1) = ");
 		xpath_literal(&s->out, val->data);
@@ -394,9 +398,9 @@ err:
 }
 
 struct xpath_err {
-	char	msg[160];
-	int	pos;
-	int	seen;
+	char msg[160];
+	int  pos;
+	int  seen;
 };
 
 static void
@@ -442,7 +446,7 @@ xpath_check(const char *expr, char *msg, size_t msgsz)
 char *
 selector_to_xpath(const char *sel, char *err, size_t errsz)
 {
-	struct sel s = {0};
+	struct sel  s = {0};
 	const char *p = sel;
 	char	    msg[256];
 
@@ -455,7 +459,8 @@ selector_to_xpath(const char *sel, char *err, size_t errsz)
 		return NULL;
 	}
 	if (strlen(sel) > SELECTOR_MAX) {
-		snprintf(err, errsz, "selector '%.40s...': longer than %d bytes", sel, SELECTOR_MAX);
+		snprintf(err, errsz, "selector '%.40s...': longer than %d bytes", sel,
+			 SELECTOR_MAX);
 		return NULL;
 	}
 	if (*p == '/' || *p == '(') {

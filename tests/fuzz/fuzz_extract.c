@@ -8,13 +8,13 @@
 
 #include "gleaner.h"
 
-static const char *charsets[] = {NULL,	      "utf-8",	   "windows-1252", "shift_jis",
-				 "gb18030",   "koi8-r",    "utf-16",	   "bogus"};
+static const char *charsets[] = {NULL,	    "utf-8",  "windows-1252", "shift_jis",
+				 "gb18030", "koi8-r", "utf-16",	      "bogus"};
 static const char *rules[][2] = {
-	{NULL, NULL},
-	{"//article", "//aside | //*[contains(@class, 'share')]"},
-	{"//div[contains(concat(' ', normalize-space(@class), ' '), ' post ')]", NULL},
-	{"//*[@id='content']//p", "//figure"},
+    {NULL, NULL},
+    {"//article", "//aside | //*[contains(@class, 'share')]"},
+    {"//div[contains(concat(' ', normalize-space(@class), ' '), ' post ')]", NULL},
+    {"//*[@id='content']//p", "//figure"},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -46,9 +46,9 @@ check_url(const char *v, const char *end, int has_base, int is_href)
 static void
 check_output(const char *o, int has_base)
 {
-	static const char *const bad_tags[] = {"script", "style", "svg", "math", "form",
-					       "input", "object", "embed", "noscript", "meta",
-					       "base", "link", "template", "textarea", "button"};
+	static const char *const bad_tags[] = {
+	    "script",	"style", "svg",	 "math", "form",     "input",	 "object", "embed",
+	    "noscript", "meta",	 "base", "link", "template", "textarea", "button"};
 
 	for (const char *p = strchr(o, '<'); p; p = strchr(p + 1, '<')) {
 		const char *e = strchr(p, '>'), *a;

@@ -75,8 +75,9 @@ page(const char *enc, const char *prefix, size_t prefixlen, const char *http, co
 
 	hs = html_charset(b.data, b.len, http, cs, sizeof(cs));
 	if (strcmp(cs, want_cs) != 0 || hs != want_src) {
-		print_error("%s page, http %s, head %s: charset %s (source %d), want %s (source %d)\n",
-			    enc, http ? http : "-", head, cs, hs, want_cs, want_src);
+		print_error(
+		    "%s page, http %s, head %s: charset %s (source %d), want %s (source %d)\n", enc,
+		    http ? http : "-", head, cs, hs, want_cs, want_src);
 		buf_free(&b);
 		fail();
 	}
@@ -94,12 +95,22 @@ page(const char *enc, const char *prefix, size_t prefixlen, const char *http, co
 	free(got);
 }
 
-#define CP1252_TEXT "Caf\xc3\xa9 \xe2\x80\x93 \xe2\x80\x9cquoted\xe2\x80\x9d costs \xe2\x82\xac" "5 \xe2\x80\xa6"
-#define LATIN1_TEXT "Gr\xc3\xbc\xc3\x9f" "e, se\xc3\xb1or, \xc2\xbf\x71u\xc3\xa9? \xc2\xa9 1999"
+#define CP1252_TEXT                                                                                \
+	"Caf\xc3\xa9 \xe2\x80\x93 \xe2\x80\x9cquoted\xe2\x80\x9d costs \xe2\x82\xac"               \
+	"5 \xe2\x80\xa6"
+#define LATIN1_TEXT                                                                                \
+	"Gr\xc3\xbc\xc3\x9f"                                                                       \
+	"e, se\xc3\xb1or, \xc2\xbf\x71u\xc3\xa9? \xc2\xa9 1999"
 #define LATIN9_TEXT "\xc5\x92uvre \xe2\x82\xac 12, \xc5\xa0koda \xc5\xbd"
-#define SJIS_TEXT "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe3\x83\x86\xe3\x82\xad\xe3\x82\xb9\xe3\x83\x88\xe3\x80\x82\xe6\x9d\xb1\xe4\xba\xac"
-#define GB_TEXT "\xe4\xb8\xad\xe6\x96\x87\xe7\xbd\x91\xe9\xa1\xb5\xef\xbc\x8c\xe6\x96\xb0\xe9\x97\xbb\xe6\x8a\xa5\xe9\x81\x93"
-#define KOI8_TEXT "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82, \xd0\xbc\xd0\xb8\xd1\x80! \xd0\x81\xd0\xbb\xd0\xba\xd0\xb0"
+#define SJIS_TEXT                                                                                  \
+	"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe3\x83\x86\xe3\x82\xad\xe3\x82\xb9\xe3" \
+	"\x83\x88\xe3\x80\x82\xe6\x9d\xb1\xe4\xba\xac"
+#define GB_TEXT                                                                                    \
+	"\xe4\xb8\xad\xe6\x96\x87\xe7\xbd\x91\xe9\xa1\xb5\xef\xbc\x8c\xe6\x96\xb0\xe9\x97\xbb\xe6" \
+	"\x8a\xa5\xe9\x81\x93"
+#define KOI8_TEXT                                                                                  \
+	"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82, \xd0\xbc\xd0\xb8\xd1\x80! "             \
+	"\xd0\x81\xd0\xbb\xd0\xba\xd0\xb0"
 
 static void
 test_meta_charset(void **state)
@@ -124,13 +135,13 @@ test_http_equiv(void **state)
 	     "<META HTTP-EQUIV=\"content-type\" CONTENT=\"text/html;charset=euc-jp\">", SJIS_TEXT,
 	     "EUC-JP", HCS_META);
 	page("KOI8-R", "", 0, NULL,
-	     "<meta content=\"text/html; charset=koi8-r\" http-equiv=\"Content-Type\" />", KOI8_TEXT,
-	     "KOI8-R", HCS_META);
+	     "<meta content=\"text/html; charset=koi8-r\" http-equiv=\"Content-Type\" />",
+	     KOI8_TEXT, "KOI8-R", HCS_META);
 	/* ISO-8859-1 and US-ASCII labels mean windows-1252 in HTML (WHATWG
 	 * Encoding Standard): pages so labelled use its quotes and dashes. */
 	page("WINDOWS-1252", "", 0, NULL,
-	     "<meta http-equiv=Content-Type content=\"text/html; charset=iso-8859-1\">", CP1252_TEXT,
-	     "WINDOWS-1252", HCS_META);
+	     "<meta http-equiv=Content-Type content=\"text/html; charset=iso-8859-1\">",
+	     CP1252_TEXT, "WINDOWS-1252", HCS_META);
 	page("WINDOWS-1252", "", 0, NULL, "<meta charset=us-ascii>", CP1252_TEXT, "WINDOWS-1252",
 	     HCS_META);
 	/* A comment mentioning a charset is not a declaration. */
@@ -150,8 +161,9 @@ test_http_header(void **state)
 	     HCS_HTTP);
 	page("UTF-8", "", 0, "utf-8", "<meta charset=\"windows-1252\">", CP1252_TEXT, "UTF-8",
 	     HCS_HTTP);
-	page("GBK", "", 0, "gbk", "<meta http-equiv=Content-Type content=\"text/html; charset=utf-8\">",
-	     GB_TEXT, "GBK", HCS_HTTP);
+	page("GBK", "", 0, "gbk",
+	     "<meta http-equiv=Content-Type content=\"text/html; charset=utf-8\">", GB_TEXT, "GBK",
+	     HCS_HTTP);
 	page("WINDOWS-1252", "", 0, "ISO-8859-1", "", CP1252_TEXT, "WINDOWS-1252", HCS_HTTP);
 	/* A label iconv does not know is ignored; the meta decides. */
 	page("EUC-JP", "", 0, "x-no-such-charset", "<meta charset=euc-jp>", SJIS_TEXT, "EUC-JP",
@@ -168,7 +180,8 @@ test_bom(void **state)
 	/* ... and over the HTTP header, as in browsers (WHATWG BOM sniffing). */
 	page("UTF-8", "\xef\xbb\xbf", 3, "iso-8859-1", "", CP1252_TEXT, "UTF-8", HCS_BOM);
 	page("UTF-16BE", "\xfe\xff", 2, "utf-8", "", SJIS_TEXT, "UTF-16BE", HCS_BOM);
-	page("UTF-16LE", "\xff\xfe", 2, NULL, "<meta charset=utf-16>", GB_TEXT, "UTF-16LE", HCS_BOM);
+	page("UTF-16LE", "\xff\xfe", 2, NULL, "<meta charset=utf-16>", GB_TEXT, "UTF-16LE",
+	     HCS_BOM);
 	page("UTF-16BE", "\xfe\xff", 2, NULL, "", KOI8_TEXT, "UTF-16BE", HCS_BOM);
 }
 
@@ -196,9 +209,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_meta_charset), cmocka_unit_test(test_http_equiv),
-		cmocka_unit_test(test_http_header),  cmocka_unit_test(test_bom),
-		cmocka_unit_test(test_undeclared),   cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_meta_charset), cmocka_unit_test(test_http_equiv),
+	    cmocka_unit_test(test_http_header),	 cmocka_unit_test(test_bom),
+	    cmocka_unit_test(test_undeclared),	 cmocka_unit_test(test_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,19 +9,19 @@
 #include <libxml/xpath.h>
 
 static const char page[] =
-	"<!DOCTYPE html><html><head><title>t</title></head><BODY id=body>\n"
-	"<DIV id=d1 class=\"post  main\">\n"
-	"  <P id=p1 class=lead>one</P>\n"
-	"  <p id=p2 class=\"leader x\">two</p>\n"
-	"  <section id=s1><p id=p3 class=\"x lead\" data-kind=\"news item\">three</p></section>\n"
-	"</DIV>\n"
-	"<div id=d2 class=post-main>\n"
-	"  <a id=a1 href=\"/doc.pdf\" title=\"it's &quot;q&quot;\">pdf</a>\n"
-	"  <a id=a2 href=\"https://x.example/page.html\" rel=\"nofollow noopener\">ext</a>\n"
-	"  <ul id=u1><li id=l1>a</li><li id=l2><ul id=u2><li id=l3>b</li></ul></li></ul>\n"
-	"</div>\n"
-	"<aside id=x1 class=\"2col\" DATA-Side=\"Left\">side</aside>\n"
-	"</BODY></html>";
+    "<!DOCTYPE html><html><head><title>t</title></head><BODY id=body>\n"
+    "<DIV id=d1 class=\"post  main\">\n"
+    "  <P id=p1 class=lead>one</P>\n"
+    "  <p id=p2 class=\"leader x\">two</p>\n"
+    "  <section id=s1><p id=p3 class=\"x lead\" data-kind=\"news item\">three</p></section>\n"
+    "</DIV>\n"
+    "<div id=d2 class=post-main>\n"
+    "  <a id=a1 href=\"/doc.pdf\" title=\"it's &quot;q&quot;\">pdf</a>\n"
+    "  <a id=a2 href=\"https://x.example/page.html\" rel=\"nofollow noopener\">ext</a>\n"
+    "  <ul id=u1><li id=l1>a</li><li id=l2><ul id=u2><li id=l3>b</li></ul></li></ul>\n"
+    "</div>\n"
+    "<aside id=x1 class=\"2col\" DATA-Side=\"Left\">side</aside>\n"
+    "</BODY></html>";
 
 static xmlDoc *doc;
 
@@ -82,8 +82,8 @@ match(const char *sel, const char *want)
 	char *got = ids(sel);
 
 	if (got == NULL || strcmp(got, want) != 0) {
-		print_error("selector \"%s\" matched \"%s\", want \"%s\"\n", sel, got ? got : "(error)",
-			    want);
+		print_error("selector \"%s\" matched \"%s\", want \"%s\"\n", sel,
+			    got ? got : "(error)", want);
 		free(got);
 		fail();
 	}
@@ -132,9 +132,9 @@ test_attributes(void **state)
 	match("p[data-kind~=\"news\"]", "p3");
 	match("p[data-kind=\"news item\"]", "p3");
 	match("a[title=\"it's \\\"q\\\"\"]", "a1"); /* both quote kinds in the value */
-	match("aside[data-side=Left]", "x1");	     /* attribute names lower-cased */
-	match("aside[data-side=left]", "");	     /* values are not */
-	match("a[href^=\"\"]", "");		     /* empty: matches nothing, as in CSS */
+	match("aside[data-side=Left]", "x1");	    /* attribute names lower-cased */
+	match("aside[data-side=left]", "");	    /* values are not */
+	match("a[href^=\"\"]", "");		    /* empty: matches nothing, as in CSS */
 	match("a[href$='']", "");
 	match("a[href*=\"\"]", "");
 	match("a[ href = \"/doc.pdf\" ]", "a1");
@@ -182,16 +182,19 @@ test_errors(void **state)
 {
 	err_is("div..x", "selector 'div..x': unexpected '.' at 5");
 	err_is("div.", "selector 'div.': unexpected end at 5");
-	err_is("a:hover", "selector 'a:hover': unexpected ':' at 2 (pseudo-classes are not supported)");
-	err_is("h1 + p", "selector 'h1 + p': unexpected '+' at 4 (sibling combinators are not supported)");
-	err_is("h1 ~ p", "selector 'h1 ~ p': unexpected '~' at 4 (sibling combinators are not supported)");
+	err_is("a:hover",
+	       "selector 'a:hover': unexpected ':' at 2 (pseudo-classes are not supported)");
+	err_is("h1 + p",
+	       "selector 'h1 + p': unexpected '+' at 4 (sibling combinators are not supported)");
+	err_is("h1 ~ p",
+	       "selector 'h1 ~ p': unexpected '~' at 4 (sibling combinators are not supported)");
 	err_is("div >", "selector 'div >': unexpected end at 6");
 	err_is("> p", "selector '> p': unexpected '>' at 1");
 	err_is("a,,b", "selector 'a,,b': unexpected ',' at 3");
 	err_is("a,", "selector 'a,': unexpected end at 3");
 	err_is("[x|=y]", "selector '[x|=y]': unexpected '|' at 3 (|= is not supported)");
-	err_is("[x=y i]",
-	       "selector '[x=y i]': unexpected 'i' at 6 (expected ']'; attribute flags are not supported)");
+	err_is("[x=y i]", "selector '[x=y i]': unexpected 'i' at 6 (expected ']'; attribute flags "
+			  "are not supported)");
 	err_is("[x=\"y]", "selector '[x=\"y]': unexpected end at 7 (unterminated string)");
 	err_is("[x", "selector '[x': unexpected end at 3");
 	err_is("1div", "selector '1div': not a valid element or attribute name at 1");
@@ -207,9 +210,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_simple),	    cmocka_unit_test(test_compound),
-		cmocka_unit_test(test_attributes),  cmocka_unit_test(test_combinators),
-		cmocka_unit_test(test_xpath_passthrough), cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_simple),
+	    cmocka_unit_test(test_compound),
+	    cmocka_unit_test(test_attributes),
+	    cmocka_unit_test(test_combinators),
+	    cmocka_unit_test(test_xpath_passthrough),
+	    cmocka_unit_test(test_errors),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
