@@ -36,6 +36,17 @@ has_ancestor(const xmlNode *n, const char *tag, const xmlNode *stop)
 	return 0;
 }
 
+/* The same within a few levels: a full walk per element is quadratic on
+ * pages nested thousands deep. */
+static int
+near_ancestor(const xmlNode *n, const char *tag, int levels)
+{
+	for (n = n->parent; n && levels-- > 0 && n->type == XML_ELEMENT_NODE; n = n->parent)
+		if (tag_is(n, tag))
+			return 1;
+	return 0;
+}
+
 static int
 style_hidden(const char *style)
 {
@@ -85,7 +96,11 @@ preclean(struct xctx *x, xmlNode *root)
 		if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE)
 			drop = 1;
 		else if (n->type == XML_ELEMENT_NODE && ns(n)) {
-			if (tag_in(n, drop_tags, sizeof(drop_tags) / sizeof(*drop_tags)) || is_hidden(n))
+			if (tag_in(n, drop_tags, sizeof(drop_tags) / sizeof(*drop_tags)))
+				drop = 1;
+			/* Hidden, except React's streamed Suspense boundaries
+			 * (<div hidden id="S:0">, moved into place by a script). */
+			else if (is_hidden(n) && !(attr(n, "id") && !strncmp(attr(n, "id"), "S:", 2)))
 				drop = 1;
 			else if (tag_is(n, "aside") && !has_ancestor(n, "article", root))
 				drop = 1;
@@ -227,8 +242,6 @@ clean_conditionally(const xmlNode *n, double weight)
 
 	if (tag_is(n, "table") && is_data_table(n))
 		return 0;
-	if (has_ancestor(n, "code", NULL) || has_ancestor(n, "pre", NULL))
-		return 0;
 	if (weight < 0)
 		return 1;
 	if (s->commas >= 10)
@@ -237,10 +250,14 @@ clean_conditionally(const xmlNode *n, double weight)
 		  (s->text && (double)s->ptext >= 0.9 * s->text && s->li > 0);
 	if (!is_list && s->li > s->p + 100)
 		return 1;
+	/* A list whose items are sentences with a link or two (release
+	 * notes, sources), not a list of links. */
+	if (is_list && s->li && (s->text - s->link) / s->li >= 20 && ld < 0.6)
+		return 0;
 	if (s->input > s->p / 3)
 		return 1;
 	if (s->text < 25 && (s->img == 0 || s->img > 2) && s->text > 0 &&
-	    (double)s->htext < 0.9 * s->text && !has_ancestor(n, "figure", NULL))
+	    (double)s->htext < 0.9 * s->text && !near_ancestor(n, "figure", 8))
 		return 1;
 	if (weight < 25 && ld > 0.2)
 		return 1;
@@ -379,10 +396,15 @@ prune(struct xctx *x, xmlNode *root, int strict)
 			double		    ld = link_density(n);
 			int		    drop = 0;
 
+			/* Code is never cleaned (nor is anything inside it). */
+			if (tag_is(n, "pre") || tag_is(n, "code")) {
+				next = next_node(n, root, 0);
+				continue;
+			}
 			if (tag_is(n, "p"))
-				drop = s->text < (last_element(n) ? 60u : 30u) && ld > 0.8;
+				drop = ld > 0.8 && (s->text < 30 || (s->text < 60 && last_element(n)));
 			else if (tag_in(n, containers, sizeof(containers) / sizeof(*containers))) {
-				drop = (s->text < (last_element(n) ? 300u : 100u) && ld > 0.8) ||
+				drop = (ld > 0.8 && (s->text < 100 || (s->text < 300 && last_element(n)))) ||
 				       clean_conditionally(n, class_weight(n));
 			}
 			if (drop) {

@@ -243,9 +243,9 @@ element_children(const xmlNode *n)
 }
 
 static int
-is_ancestor(const xmlNode *a, const xmlNode *n)
+is_ancestor(const xmlNode *a, const xmlNode *n, int levels)
 {
-	for (n = n->parent; n; n = n->parent)
+	for (n = n->parent; n && levels-- > 0; n = n->parent)
 		if (n == a)
 			return 1;
 	return 0;
@@ -324,11 +324,14 @@ readability(struct xctx *x, htmlDocPtr doc, int flags)
 	}
 	/* Three runners-up of 3/4 the score sharing an ancestor of the best
 	 * one: the content is that ancestor. */
-	for (parent = top[0]->parent; parent && parent != body; parent = parent->parent) {
-		int shared = 0;
+	/* (Within 32 levels: on pages nested thousands deep a full search of
+	 * every ancestor for every runner-up is quadratic.) */
+	for (parent = top[0]->parent, i = 0; parent && parent != body && i < 32;
+	     parent = parent->parent, i++) {
+		int shared = 0, k;
 
-		for (i = 1; i < ntop; i++)
-			if (ns(top[i])->score >= 0.75 * ns(top[0])->score && is_ancestor(parent, top[i]))
+		for (k = 1; k < ntop; k++)
+			if (ns(top[k])->score >= 0.75 * ns(top[0])->score && is_ancestor(parent, top[k], 64))
 				shared++;
 		if (shared >= 3) {
 			top[0] = parent;
