@@ -104,12 +104,16 @@ sel_escape(struct sel *s, struct buf *b)
 		s->p++, n++;
 	}
 	if (n == 0) {
+		if ((unsigned char)*s->p < 0x20)
+			return sel_fail(s, NULL);
 		buf_addc(b, *s->p++);
 		return 0;
 	}
 	if (is_ws((unsigned char)*s->p))
 		s->p++;
-	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+	/* XPath takes only XML characters: no C0 controls, surrogates, U+FFFE. */
+	if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp > 0x10FFFF ||
+	    (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
 		cp = 0xFFFD;
 	return buf_add_utf8(b, cp);
 }
@@ -176,6 +180,8 @@ sel_string(struct sel *s, struct buf *b)
 			}
 			if (sel_escape(s, b) == -1)
 				return -1;
+		} else if ((unsigned char)*s->p < 0x20 && *s->p != '\t') {
+			return sel_fail(s, NULL);
 		} else
 			buf_addc(b, *s->p++);
 	}
@@ -443,11 +449,46 @@ xpath_check(const char *expr, char *msg, size_t msgsz)
 	return 0;
 }
 
+/* The first byte of s that is not part of valid UTF-8, or NULL. */
+static const char *
+utf8_invalid_at(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	while (*u) {
+		size_t	 k, j;
+		uint32_t cp;
+
+		if (*u < 0x80) {
+			u++;
+			continue;
+		}
+		if (*u >= 0xC2 && *u <= 0xDF)
+			k = 1, cp = *u & 0x1F;
+		else if (*u >= 0xE0 && *u <= 0xEF)
+			k = 2, cp = *u & 0x0F;
+		else if (*u >= 0xF0 && *u <= 0xF4)
+			k = 3, cp = *u & 0x07;
+		else
+			return (const char *)u;
+		for (j = 1; j <= k; j++) {
+			if ((u[j] & 0xC0) != 0x80)
+				return (const char *)u;
+			cp = cp << 6 | (u[j] & 0x3F);
+		}
+		if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) || cp == 0xFFFE || cp == 0xFFFF)
+			return (const char *)u;
+		u += k + 1;
+	}
+	return NULL;
+}
+
 char *
 selector_to_xpath(const char *sel, char *err, size_t errsz)
 {
 	struct sel  s = {0};
-	const char *p = sel;
+	const char *p = sel, *bad;
 	char	    msg[256];
 
 	if (sel == NULL)
@@ -471,6 +512,10 @@ selector_to_xpath(const char *sel, char *err, size_t errsz)
 		return strdup(p);
 	}
 	s.src = sel;
+	if ((bad = utf8_invalid_at(sel)) != NULL) {
+		snprintf(err, errsz, "selector: invalid UTF-8 at %zu", (size_t)(bad - sel) + 1);
+		return NULL;
+	}
 	s.p = p;
 	s.err = err;
 	s.errsz = errsz;

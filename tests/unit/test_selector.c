@@ -105,6 +105,7 @@ test_simple(void **state)
 	match(".post-main", "d2");
 	match("aside.\\32 col", "x1"); /* escaped leading digit */
 	match(".2col", "x1");	       /* written the way sites do */
+	match(".\\15 x", "");	       /* a control character: U+FFFD, which matches nothing */
 	match("*.x", "p2 p3");
 }
 
@@ -202,6 +203,8 @@ test_errors(void **state)
 	err_is("", "selector '': empty");
 	err_is("   ", "selector '   ': empty");
 	err_is("p\x01", "selector 'p\x01': unexpected byte 0x01 at 2");
+	err_is("[a=\"x\x01\"]", "selector '[a=\"x\x01\"]': unexpected byte 0x01 at 6");
+	err_is("p.caf\xe9", "selector: invalid UTF-8 at 6");
 	err_is("//div[@class", "xpath '//div[@class': Invalid predicate at 13");
 	err_is("(//p", "xpath '(//p': Invalid expression at 5");
 }
