@@ -402,8 +402,10 @@ main(int argc, char **argv)
 			  "will not reach this gleanerd");
 	log_info("started: %zu feeds, database %s", d.nfeeds, d.cfg->database);
 	sd_notify(0, "READY=1");
+	poll_index_soon(&d); /* anything a crash or glean left unindexed */
 	poll_dispatch(&d);
 	ev_run(d.loop, 0);
+	poll_index_flush(&d);
 	if (d.once)
 		log_info("polled %d feeds once", d.polled);
 	log_info("stopped");

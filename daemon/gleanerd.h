@@ -97,6 +97,7 @@ struct daemon {
 	struct host     **waithosts;     /* hosts with feeds waiting for a connection */
 	size_t            nwaithosts;
 	ev_timer          tick;          /* armed for the earliest due feed */
+	ev_timer          index_timer;   /* indexes new items for search, shortly after */
 	ev_timer          watchdog;
 	ev_signal         sigterm, sigint, sighup;
 	ev_timer          shutdown_timer;
@@ -111,6 +112,10 @@ void poll_start(struct daemon *, struct feedstate *);
 /* Starts what is due and allowed, and arms the tick for the next one. */
 void poll_dispatch(struct daemon *);
 double daemon_now(const struct daemon *);
+/* New items become searchable a few seconds after they are stored, many
+ * feeds' worth at a time; flush indexes everything pending now (at exit). */
+void poll_index_soon(struct daemon *);
+void poll_index_flush(struct daemon *);
 
 /* control.c: the control socket (status, reload, refresh). */
 struct ctl_conn;

@@ -17,6 +17,11 @@
 #include "gleanerd.h"
 
 #define BACKOFF_CAP (12 * 3600)
+/* Seconds between new items and their indexing for search: long enough
+ * that a burst of polls is indexed as one batch (one FTS5 segment), short
+ * enough that a search soon finds them. */
+#define INDEX_DELAY 2.0
+#define INDEX_RETRY 30.0
 
 struct pollctx {
 	struct daemon      *d;
@@ -225,6 +230,8 @@ on_done(void *ud, struct xfer_result *r)
 		} else if (f->bozo) {
 			log_msg(LOG_NOTICE_, "%s: repaired: %s", fs->url, f->bozo_reason);
 		}
+		if (!failed && ir.new_items > 0)
+			poll_index_soon(d);
 	}
 	if (failed) {
 		fs->errors++;
@@ -450,10 +457,60 @@ poll_dispatch(struct daemon *d)
 	}
 }
 
+/* One batch per loop turn, so that transfers and the control socket are
+ * served between batches; the next batch at once if more are pending. */
+static void
+index_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+	int64_t        n = 0;
+	int            rc;
+
+	(void)revents;
+	rc = store_index_pending(d->store, STORE_INDEX_BATCH, &n);
+	if (rc < 0) {
+		log_warnx("search index: %s (next attempt in %.0f s)", store_errmsg(d->store),
+			  INDEX_RETRY);
+		ev_timer_set(w, INDEX_RETRY, 0.);
+		ev_timer_start(loop, w);
+		return;
+	}
+	if (n > 0)
+		log_debug("search index: %lld new items indexed", (long long)n);
+	if (rc == 1) {
+		ev_timer_set(w, 0., 0.);
+		ev_timer_start(loop, w);
+	}
+}
+
+void
+poll_index_soon(struct daemon *d)
+{
+	if (ev_is_active(&d->index_timer))
+		return;
+	ev_timer_set(&d->index_timer, INDEX_DELAY, 0.);
+	ev_timer_start(d->loop, &d->index_timer);
+}
+
+void
+poll_index_flush(struct daemon *d)
+{
+	int64_t n = 0;
+
+	ev_timer_stop(d->loop, &d->index_timer);
+	if (store_index_all(d->store, &n) < 0)
+		log_warnx("search index: %s (the next start indexes what is left)",
+			  store_errmsg(d->store));
+	else if (n > 0)
+		log_debug("search index: %lld new items indexed", (long long)n);
+}
+
 void
 poll_init(struct daemon *d)
 {
 	ev_timer_init(&d->tick, tick_cb, 0., 0.);
 	d->tick.data = d;
+	ev_timer_init(&d->index_timer, index_cb, 0., 0.);
+	d->index_timer.data = d;
 	d->seed = (unsigned)time(NULL) ^ (unsigned)getpid();
 }

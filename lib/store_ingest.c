@@ -44,54 +44,11 @@ link_key(const char *link, const char *norm)
 	return k;
 }
 
-/* The largest id in items, 0 if none. */
-static int
-max_item_id(struct store *s, int64_t *id)
-{
-	sqlite3_stmt *st = NULL;
-	int           rc;
-
-	*id = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id), 0) FROM items", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_fail(s, "search index");
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : store_fail(s, "search index");
-}
-
 /* The normalized form of an item's link, or NULL. */
 static char *
 link_norm(const char *link)
 {
 	return link && *link ? url_normalize(link) : NULL;
-}
-
-/* Indexes for search the rows of the feed added to items in this
- * transaction that are not indexed yet, those with an id above *mark
- * (the largest id before them), with one statement: an insert trigger
- * per row made FTS5 write its index a row at a time.  *mark becomes the
- * largest id.  New rows get ids above the largest one (INTEGER PRIMARY
- * KEY without AUTOINCREMENT), short of the 2^63 limit. */
-static int
-index_new(struct store *s, int64_t feed_id, int64_t *mark)
-{
-	sqlite3_stmt *st = NULL;
-	int           rc;
-
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO items_fts(rowid, title, summary, article)"
-				      " SELECT i.id, i.title, i.summary, a.text FROM items i"
-				      " LEFT JOIN articles a ON a.id = i.article_id"
-				      " WHERE i.feed_id = ?1 AND i.id > ?2", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "search index");
-	sqlite3_bind_int64(st, 1, feed_id);
-	sqlite3_bind_int64(st, 2, *mark);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, "search index");
-	return max_item_id(s, mark);
 }
 
 static char *
@@ -284,11 +241,10 @@ bind_item(sqlite3_stmt *st, const struct feed_item *it, const char *key, const c
 	sqlite3_bind_int64(st, 16, (int64_t)it->content_hash);
 }
 
-/* has_tombs: the feed has tombstones; *mark: the largest id of the items
- * indexed for search (index_new). */
+/* has_tombs: the feed has tombstones. */
 static int
 ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, int has_tombs,
-	    const struct feed_item *it, int64_t now, int64_t *mark, struct ingest_result *r)
+	    const struct feed_item *it, int64_t now, struct ingest_result *r)
 {
 	sqlite3_stmt *st;
 	char         *norm = link_norm(it->link), *lkey = link_key(it->link, norm);
@@ -331,12 +287,9 @@ ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, int ha
 	encl = enclosures_json(it);
 	cats = categories_json(it);
 	if (row) {
-		/* Known, and changed: update in place, read/starred untouched.
-		 * A row added earlier in this transaction (the same item twice
-		 * in the document) is indexed first: the update trigger takes
-		 * its old text out of the index. */
-		if (row > *mark && (rc = index_new(s, feed_id, mark)) < 0)
-			goto out;
+		/* Known, and changed: update in place, read/starred untouched
+		 * (the search index follows by the items_au trigger, or later
+		 * for a row not indexed yet: see store_index.c). */
 		st = store_stmt(s, ST_ITEM_UPDATE,
 				"UPDATE items SET link_key = ?4, guid = ?5, url = ?6, title = ?7,"
 				" author = ?8, published = ?9, updated = ?10, summary = ?11,"
@@ -478,7 +431,6 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 	sqlite3_stmt *st = NULL;
 	char          why[160];
 	int           rc, by_link = 0, full_text = 1, has_items = 0, has_tombs = 0;
-	int64_t       mark = 0;
 	size_t        i;
 
 	memset(r, 0, sizeof(*r));
@@ -486,8 +438,7 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 		return rc;
 	if (sqlite3_prepare_v2(s->db, "SELECT key_mode = 'link', full_text,"
 				      " EXISTS (SELECT 1 FROM items WHERE feed_id = ?1),"
-				      " EXISTS (SELECT 1 FROM tombstones WHERE feed_id = ?1),"
-				      " (SELECT coalesce(max(id), 0) FROM items)"
+				      " EXISTS (SELECT 1 FROM tombstones WHERE feed_id = ?1)"
 				      " FROM feeds WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
@@ -505,7 +456,6 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 	full_text = sqlite3_column_int(st, 1);
 	has_items = sqlite3_column_int(st, 2);
 	has_tombs = sqlite3_column_int(st, 3);
-	mark = sqlite3_column_int64(st, 4);
 	sqlite3_finalize(st);
 	st = NULL;
 
@@ -526,10 +476,10 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 	}
 	for (i = 0; i < f->nkept; i++)
 		if ((rc = ingest_item(s, feed_id, by_link, full_text, has_tombs, &f->items[i], now,
-				      &mark, r)) < 0)
+				      r)) < 0)
 			goto out;
-	if (r->new_items > 0 && (rc = index_new(s, feed_id, &mark)) < 0)
-		goto out;
+	/* New items are indexed for search later, many feeds at a time
+	 * (store_index_pending). */
 
 	if (sqlite3_prepare_v2(s->db,
 			       "UPDATE feeds SET title = coalesce(?2, title),"

@@ -31,6 +31,7 @@ enum {
 
 /* store_schema.c */
 int store_schema_version(void);
+const char *store_schema_sql(int version);
 int store_migrate(sqlite3 *, int rdonly, int *was, char *err, size_t errsz);
 
 /* store.c */

@@ -756,6 +756,14 @@ store_search(struct store *s, const char *query, int64_t limit,
 		snprintf(s->err, sizeof(s->err), "empty search query");
 		return STORE_INVALID;
 	}
+	/* What was stored since the last indexing, first.  If that fails
+	 * (another writer holds the lock too long), the search still answers
+	 * from what is indexed. */
+	if (!s->rdonly) {
+		int64_t n;
+
+		(void)store_index_all(s, &n);
+	}
 	/* top: the newest ?3 matches in rowid order (FTS5 walks its doclists
 	 * newest first and stops), ranked by bm25; best: the ?2 best of those.
 	 * bm25's statistics are the whole table's, so the order among them is
