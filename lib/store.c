@@ -286,6 +286,15 @@ store_open(struct store **out, const char *path, int flags, char *err, size_t er
 		int persist = 1;
 
 		sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+		/* A writer's page cache holds what a batch of polls dirties
+		 * (gleanerd commits many polls at once) and the upper levels of
+		 * the indexes they write to; at SQLite's default of 2 MB the
+		 * pages were read again from the file and the WAL, over and
+		 * over.  Allocated as used. */
+		if (store_exec(s, "PRAGMA cache_size = -" STORE_CACHE_KB) != 0) {
+			snprintf(err, errsz, "%s", s->err);
+			goto err;
+		}
 	}
 	if (store_exec(s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
 			  "PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 4194304") != 0) {

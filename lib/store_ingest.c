@@ -436,17 +436,17 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 	memset(r, 0, sizeof(*r));
 	if ((rc = store_begin(s)) != 0)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT key_mode = 'link', full_text,"
+	if ((st = store_stmt(s, ST_FEED_INFO, "SELECT key_mode = 'link', full_text,"
 				      " EXISTS (SELECT 1 FROM items WHERE feed_id = ?1),"
 				      " EXISTS (SELECT 1 FROM tombstones WHERE feed_id = ?1)"
-				      " FROM feeds WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+				      " FROM feeds WHERE id = ?1")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		if (rc == SQLITE_DONE) {
 			snprintf(s->err, sizeof(s->err), "%s: no feed with id %lld", s->path,
 				 (long long)feed_id);
-			sqlite3_finalize(st);
+			sqlite3_reset(st);
 			store_rollback(s);
 			return STORE_NOTFOUND;
 		}
@@ -456,20 +456,21 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 	full_text = sqlite3_column_int(st, 1);
 	has_items = sqlite3_column_int(st, 2);
 	has_tombs = sqlite3_column_int(st, 3);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	st = NULL;
 
 	/* Guids cannot have changed on a feed without items yet. */
 	if (!by_link && (guids_unreliable(f, why, sizeof(why)) ||
 			 (has_items && guids_changing(s, feed_id, f, why, sizeof(why))))) {
-		if (sqlite3_prepare_v2(s->db, "UPDATE feeds SET key_mode = 'link', key_reason = ?2"
-					      " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		if ((st = store_stmt(s, ST_FEED_KEYSWITCH,
+				     "UPDATE feeds SET key_mode = 'link', key_reason = ?2"
+					      " WHERE id = ?1")) == NULL)
 			goto fail;
 		sqlite3_bind_int64(st, 1, feed_id);
 		sqlite3_bind_text(st, 2, why, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto fail;
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		st = NULL;
 		by_link = 1;
 		r->key_switched = 1;
@@ -481,11 +482,10 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 	/* New items are indexed for search later, many feeds at a time
 	 * (store_index_pending). */
 
-	if (sqlite3_prepare_v2(s->db,
+	if ((st = store_stmt(s, ST_FEED_DOC,
 			       "UPDATE feeds SET title = coalesce(?2, title),"
 			       " site_url = coalesce(?3, site_url), description = coalesce(?4, description),"
-			       " ttl = ?5, skip_hours = ?6, skip_days = ?7, last_doc_at = ?8 WHERE id = ?1",
-			       -1, &st, NULL) != SQLITE_OK)
+			       " ttl = ?5, skip_hours = ?6, skip_days = ?7, last_doc_at = ?8 WHERE id = ?1")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
 	store_bind_text(st, 2, f->title && *f->title ? f->title : NULL);
@@ -498,22 +498,22 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 	sqlite3_bind_int64(st, 8, now);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	st = NULL;
 	/* Tombstones the feed has long stopped carrying are not needed. */
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM tombstones WHERE feed_id = ?1 AND last_seen < ?2",
-			       -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(s, ST_TOMB_FORGET,
+			     "DELETE FROM tombstones WHERE feed_id = ?1 AND last_seen < ?2")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int64(st, 2, now - TOMBSTONE_FORGET);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return store_commit(s);
 fail:
 	rc = store_fail(s, "ingest");
 out:
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	store_rollback(s);
 	return rc;
 }
@@ -525,32 +525,32 @@ track_move(struct store *s, int64_t feed_id, const char *to, int *moved)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(s->db,
+	if ((st = store_stmt(s, ST_MOVE_TRACK,
 			       "UPDATE feeds SET moved_seen = CASE WHEN ?2 IS NOT NULL AND moved_to IS ?2"
 			       " THEN moved_seen + 1 WHEN ?2 IS NOT NULL THEN 1 ELSE 0 END, moved_to = ?2"
-			       " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+			       " WHERE id = ?1")) == NULL)
 		return store_fail(s, "redirect");
 	sqlite3_bind_int64(st, 1, feed_id);
 	store_bind_text(st, 2, to);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (to == NULL)
 		return 0;
-	if (sqlite3_prepare_v2(s->db,
+	if ((st = store_stmt(s, ST_MOVE_APPLY,
 			       "UPDATE OR IGNORE feeds SET url = moved_to, moved_to = NULL, moved_seen = 0"
 			       " WHERE id = ?1 AND moved_seen >= ?2 AND NOT EXISTS"
-			       " (SELECT 1 FROM feeds o WHERE o.url = feeds.moved_to)", -1, &st, NULL) != SQLITE_OK)
+			       " (SELECT 1 FROM feeds o WHERE o.url = feeds.moved_to)")) == NULL)
 		return store_fail(s, "redirect");
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int(st, 2, STORE_MOVE_POLLS);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	*moved = sqlite3_changes(s->db) > 0;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return 0;
 fail:
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return store_fail(s, "redirect");
 }
 
@@ -572,22 +572,21 @@ store_fetch_done(struct store *s, int64_t feed_id, int64_t now, const struct fet
 	if (moved)
 		*moved = mv;
 	if (fr->error == NULL) {
-		if (sqlite3_prepare_v2(s->db,
+		if ((st = store_stmt(s, ST_DONE_OK,
 				       "UPDATE feeds SET last_poll = ?2, last_success = ?2,"
 				       " last_status = ?3, last_error = NULL, error_count = 0,"
 				       " etag = coalesce(?4, etag), last_modified = coalesce(?5, last_modified),"
 				       " next_poll = ?6, disabled_reason = coalesce(?7, disabled_reason)"
-				       " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+				       " WHERE id = ?1")) == NULL)
 			goto fail;
 		store_bind_text(st, 4, fr->etag);
 		store_bind_text(st, 5, fr->last_modified);
 		store_bind_text(st, 7, fr->disable);
 	} else {
-		if (sqlite3_prepare_v2(s->db,
+		if ((st = store_stmt(s, ST_DONE_ERR,
 				       "UPDATE feeds SET last_poll = ?2, last_status = ?3, last_error = ?4,"
 				       " error_count = error_count + 1, next_poll = ?6,"
-				       " disabled_reason = coalesce(?5, disabled_reason) WHERE id = ?1",
-				       -1, &st, NULL) != SQLITE_OK)
+				       " disabled_reason = coalesce(?5, disabled_reason) WHERE id = ?1")) == NULL)
 			goto fail;
 		store_bind_text(st, 4, fr->error);
 		store_bind_text(st, 5, fr->disable);
@@ -599,11 +598,10 @@ store_fetch_done(struct store *s, int64_t feed_id, int64_t now, const struct fet
 	store_bind_time(st, 6, fr->next_poll);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(s->db,
+	sqlite3_reset(st);
+	if ((st = store_stmt(s, ST_LOG_ADD,
 			       "INSERT INTO fetch_log(feed_id, at, http_status, error, new_items,"
-			       " updated_items, bytes, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-			       -1, &st, NULL) != SQLITE_OK)
+			       " updated_items, bytes, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int64(st, 2, now);
@@ -616,21 +614,21 @@ store_fetch_done(struct store *s, int64_t feed_id, int64_t now, const struct fet
 	sqlite3_bind_int64(st, 8, fr->duration_ms);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(s->db,
+	sqlite3_reset(st);
+	if ((st = store_stmt(s, ST_LOG_TRIM,
 			       "DELETE FROM fetch_log WHERE feed_id = ?1 AND id NOT IN"
 			       " (SELECT id FROM fetch_log WHERE feed_id = ?1 ORDER BY at DESC, id DESC"
-			       "  LIMIT ?2)", -1, &st, NULL) != SQLITE_OK)
+			       "  LIMIT ?2)")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int(st, 2, FETCH_LOG_KEEP);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return store_commit(s);
 fail:
 	rc = store_fail(s, "fetch result");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	store_rollback(s);
 	return rc;
 }
@@ -680,16 +678,16 @@ retention_applies(struct store *s, int64_t feed_id, int64_t max_age, int64_t max
 	sqlite3_stmt *st = NULL;
 	int           yes = 1;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM feeds WHERE (?1 = 0 OR id = ?1)"
-				      " AND (coalesce(max_age, ?2) > 0 OR coalesce(max_items, ?3) > 0))",
-			       -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(s, ST_RETAIN_CHECK,
+			     "SELECT EXISTS (SELECT 1 FROM feeds WHERE (?1 = 0 OR id = ?1)"
+				      " AND (coalesce(max_age, ?2) > 0 OR coalesce(max_items, ?3) > 0))")) == NULL)
 		return 1;
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int64(st, 2, max_age);
 	sqlite3_bind_int64(st, 3, max_items);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		yes = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return yes;
 }
 

@@ -11,6 +11,7 @@
 #define STORE_APPLICATION_ID 0x474c4e52 /* "GLNR" */
 #define STORE_BUSY_MS        5000
 #define FETCH_LOG_KEEP       50
+#define STORE_CACHE_KB       "16384" /* a writer's page cache, KiB */
 
 struct store {
 	sqlite3 *db;
@@ -26,7 +27,10 @@ struct store {
 /* Indexes into store->st. */
 enum {
 	ST_ITEM_BY_IDENT, ST_ITEM_BY_LINK, ST_ITEM_INSERT, ST_ITEM_UPDATE, ST_ITEM_SEEN,
-	ST_TOMB_CHECK, ST_TOMB_SEEN, ST_ARTICLE_GET, ST_ARTICLE_INSERT, ST__COUNT
+	ST_TOMB_CHECK, ST_TOMB_SEEN, ST_ARTICLE_GET, ST_ARTICLE_INSERT,
+	/* once per poll (store_ingest, store_fetch_done, store_retention) */
+	ST_FEED_INFO, ST_FEED_KEYSWITCH, ST_FEED_DOC, ST_TOMB_FORGET, ST_MOVE_TRACK, ST_MOVE_APPLY,
+	ST_DONE_OK, ST_DONE_ERR, ST_LOG_ADD, ST_LOG_TRIM, ST_RETAIN_CHECK, ST__COUNT
 };
 
 /* store_schema.c */
