@@ -671,16 +671,22 @@ bury(struct store *s, int64_t now, int64_t *deleted)
 			     "DELETE FROM doomed; DELETE FROM doomed_articles");
 }
 
-/* Does any retention limit apply (to this feed, or to any feed)? */
+/* Does any retention limit apply (to this feed, or to any feed)?  One
+ * feed is looked up by id: "?1 = 0 OR id = ?1" scanned every feed for
+ * every poll. */
 static int
 retention_applies(struct store *s, int64_t feed_id, int64_t max_age, int64_t max_items)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	int           yes = 1;
 
-	if ((st = store_stmt(s, ST_RETAIN_CHECK,
-			     "SELECT EXISTS (SELECT 1 FROM feeds WHERE (?1 = 0 OR id = ?1)"
-				      " AND (coalesce(max_age, ?2) > 0 OR coalesce(max_items, ?3) > 0))")) == NULL)
+	st = feed_id ? store_stmt(s, ST_RETAIN_CHECK,
+				  "SELECT EXISTS (SELECT 1 FROM feeds WHERE id = ?1"
+				  " AND (coalesce(max_age, ?2) > 0 OR coalesce(max_items, ?3) > 0))")
+		     : store_stmt(s, ST_RETAIN_CHECK_ALL,
+				  "SELECT EXISTS (SELECT 1 FROM feeds WHERE ?1 = 0"
+				  " AND (coalesce(max_age, ?2) > 0 OR coalesce(max_items, ?3) > 0))");
+	if (st == NULL)
 		return 1;
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int64(st, 2, max_age);
