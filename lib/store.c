@@ -402,16 +402,16 @@ store_feed_config_find(struct store *s, const char *config_url, int64_t *id)
 
 	/* Both halves use an index: feeds_config_url (the same expression,
 	 * the same WHERE) and url's UNIQUE index. */
-	if (sqlite3_prepare_v2(s->db, "SELECT id FROM feeds WHERE settings IS NOT NULL AND"
-				      " json_extract(settings, '$.config_url') = ?1"
-				      " UNION ALL SELECT id FROM feeds WHERE url = ?1 LIMIT 1",
-			       -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(s, ST_FEED_CONFIG_FIND,
+			     "SELECT id FROM feeds WHERE settings IS NOT NULL AND"
+			     " json_extract(settings, '$.config_url') = ?1"
+			     " UNION ALL SELECT id FROM feeds WHERE url = ?1 LIMIT 1")) == NULL)
 		return store_fail(s, "find feed");
 	sqlite3_bind_text(st, 1, config_url, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE ? STORE_NOTFOUND : store_fail(s, "find feed");
@@ -423,13 +423,14 @@ store_feed_config_mark(struct store *s, int64_t id, const char *config_url)
 	sqlite3_stmt *st = NULL;
 	int           rc;
 
-	if (sqlite3_prepare_v2(s->db, "UPDATE feeds SET settings = json_set(coalesce(settings, '{}'),"
-				      " '$.config_url', ?2) WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(s, ST_FEED_CONFIG_MARK,
+			     "UPDATE feeds SET settings = json_set(coalesce(settings, '{}'),"
+			     " '$.config_url', ?2) WHERE id = ?1")) == NULL)
 		return store_fail(s, "feed settings");
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, config_url, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, "feed settings");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 

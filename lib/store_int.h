@@ -31,7 +31,8 @@ enum {
 	/* once per poll (store_ingest, store_fetch_done, store_retention) */
 	ST_FEED_INFO, ST_FEED_KEYSWITCH, ST_FEED_DOC, ST_TOMB_FORGET, ST_MOVE_TRACK, ST_MOVE_APPLY,
 	ST_DONE_OK, ST_DONE_ERR, ST_LOG_ADD, ST_LOG_TRIM, ST_RETAIN_CHECK, ST_RETAIN_CHECK_ALL,
-	ST__COUNT
+	/* once per configured feed at gleanerd's start (sync_config_feeds) */
+	ST_FEED_UPDATE, ST_FEED_UNTAG, ST_FEED_CONFIG_FIND, ST_FEED_CONFIG_MARK, ST__COUNT
 };
 
 /* store_schema.c */
