@@ -319,12 +319,41 @@ store_close(struct store *s)
 		return;
 	for (i = 0; i < sizeof(s->st) / sizeof(s->st[0]); i++)
 		sqlite3_finalize(s->st[i]);
+	for (i = 0; i < sizeof(s->sp) / sizeof(s->sp[0][0]); i++)
+		sqlite3_finalize(s->sp[i / 8][i % 8]);
 	if (s->db) {
 		if (!s->rdonly && s->opened) /* never on a refused file */
 			sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
 		sqlite3_close_v2(s->db);
 	}
 	free(s);
+}
+
+enum { SP_BEGIN, SP_RELEASE, SP_ROLLBACK };
+
+/* Runs SAVEPOINT, RELEASE or ROLLBACK TO for savepoint tx<n>, prepared
+ * once per connection for the first levels (sqlite3_exec would compile
+ * it every time). */
+static int
+savepoint(struct store *s, int kind, int n)
+{
+	static const char *const fmt[] = {"SAVEPOINT tx%d", "RELEASE tx%d", "ROLLBACK TO tx%d"};
+	char                     sql[32];
+	sqlite3_stmt            *st;
+	int                      rc;
+
+	snprintf(sql, sizeof(sql), fmt[kind], n);
+	if (n < 0 || n >= 8)
+		return store_exec(s, sql);
+	if ((st = s->sp[kind][n]) == NULL) {
+		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->sp[kind][n],
+				       NULL) != SQLITE_OK)
+			return store_fail(s, "savepoint");
+		st = s->sp[kind][n];
+	}
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : store_fail(s, "savepoint");
 }
 
 /* BEGIN IMMEDIATE takes the write lock up front: a deferred transaction
@@ -335,12 +364,10 @@ store_close(struct store *s)
 int
 store_begin(struct store *s)
 {
-	char sp[32];
-	int  rc, tries;
+	int rc, tries;
 
 	if (s->in_tx > 0) {
-		snprintf(sp, sizeof(sp), "SAVEPOINT tx%d", s->in_tx);
-		if ((rc = store_exec(s, sp)) == 0)
+		if ((rc = savepoint(s, SP_BEGIN, s->in_tx)) == 0)
 			s->in_tx++;
 		return rc;
 	}
@@ -358,12 +385,10 @@ store_begin(struct store *s)
 int
 store_commit(struct store *s)
 {
-	char sp[32];
-	int  rc;
+	int rc;
 
 	if (s->in_tx > 1) {
-		snprintf(sp, sizeof(sp), "RELEASE tx%d", s->in_tx - 1);
-		if ((rc = store_exec(s, sp)) != 0)
+		if ((rc = savepoint(s, SP_RELEASE, s->in_tx - 1)) != 0)
 			store_rollback(s);
 		else
 			s->in_tx--;
@@ -379,11 +404,13 @@ store_commit(struct store *s)
 void
 store_rollback(struct store *s)
 {
-	char sp[64];
-
 	if (s->in_tx > 1) {
-		snprintf(sp, sizeof(sp), "ROLLBACK TO tx%d; RELEASE tx%d", s->in_tx - 1, s->in_tx - 1);
-		sqlite3_exec(s->db, sp, NULL, NULL, NULL);
+		char why[sizeof(s->err)]; /* the error that led here, not the undoing's */
+
+		memcpy(why, s->err, sizeof(why));
+		if (savepoint(s, SP_ROLLBACK, s->in_tx - 1) == 0)
+			savepoint(s, SP_RELEASE, s->in_tx - 1);
+		memcpy(s->err, why, sizeof(why));
 		s->in_tx--;
 		return;
 	}

@@ -22,6 +22,9 @@ struct store {
 	int      opened; /* fully open: checks passed */
 	/* Statements kept for the life of the connection (hot paths). */
 	sqlite3_stmt *st[32];
+	/* SAVEPOINT, RELEASE and ROLLBACK TO for the first nesting levels:
+	 * gleanerd runs a few per poll. */
+	sqlite3_stmt *sp[3][8];
 };
 
 /* Indexes into store->st. */
