@@ -204,7 +204,7 @@ batch_add(struct daemon *d, struct feedstate *fs)
 	}
 	if (d->nbatch == d->batch_cap) {
 		size_t             cap = d->batch_cap ? 2 * d->batch_cap : 64;
-		struct feedstate **nb = realloc(d->batch, cap * sizeof(*nb));
+		struct feedstate **nb = realloc(d->batch, cap * sizeof(struct feedstate *));
 
 		if (nb == NULL) {
 			poll_batch_commit(d); /* no room to track it: commit what is there */

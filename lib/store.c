@@ -319,8 +319,8 @@ store_close(struct store *s)
 		return;
 	for (i = 0; i < sizeof(s->st) / sizeof(s->st[0]); i++)
 		sqlite3_finalize(s->st[i]);
-	for (i = 0; i < sizeof(s->sp) / sizeof(s->sp[0][0]); i++)
-		sqlite3_finalize(s->sp[i / 8][i % 8]);
+	for (i = 0; i < 3 * 8; i++)
+		sqlite3_finalize(s->sp[i / 8][i % 8]); /* sp[3][8] */
 	if (s->db) {
 		if (!s->rdonly && s->opened) /* never on a refused file */
 			sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);

@@ -282,7 +282,6 @@ ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, int ha
 			goto out;
 		}
 	}
-	rc = 0;
 	summary = plain_summary(it);
 	encl = enclosures_json(it);
 	cats = categories_json(it);
