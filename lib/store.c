@@ -290,7 +290,8 @@ store_open(struct store **out, const char *path, int flags, char *err, size_t er
 		 * (gleanerd commits many polls at once) and the upper levels of
 		 * the indexes they write to; at SQLite's default of 2 MB the
 		 * pages were read again from the file and the WAL, over and
-		 * over.  Allocated as used. */
+		 * over (a cold poll of 5,000 feeds: 1.4 million preads; 86,000
+		 * at 8 MB, 63,000 at 16 MB).  Allocated as used. */
 		if (store_exec(s, "PRAGMA cache_size = -" STORE_CACHE_KB) != 0) {
 			snprintf(err, errsz, "%s", s->err);
 			goto err;

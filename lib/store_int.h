@@ -11,7 +11,7 @@
 #define STORE_APPLICATION_ID 0x474c4e52 /* "GLNR" */
 #define STORE_BUSY_MS        5000
 #define FETCH_LOG_KEEP       50
-#define STORE_CACHE_KB       "16384" /* a writer's page cache, KiB */
+#define STORE_CACHE_KB       "8192" /* a writer's page cache, KiB */
 
 struct store {
 	sqlite3 *db;
