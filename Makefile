@@ -40,11 +40,15 @@ PROGS = bin/glean $(if $(DAEMON_SRC),bin/gleanerd,)
 .PHONY: all deps test test-run unit integration valgrind fuzz lint install clean bench format example run demo
 all: $(PROGS)
 
-$(B)/rel/%.o: %.c lib/gleaner.h
+# Every object depends on every header: a struct that changes in
+# daemon/gleanerd.h or lib/store_int.h must not leave stale objects.
+HDRS = $(wildcard lib/*.h cli/*.h daemon/*.h)
+
+$(B)/rel/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(B)/san/%.o: %.c lib/gleaner.h
+$(B)/san/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(filter-out -O2,$(CFLAGS)) $(SAN_FLAGS) -c -o $@ $<
 

@@ -318,6 +318,7 @@ daemon_free(struct daemon *d)
 		free(d->feeds[i]);
 	}
 	free(d->feeds);
+	free(d->batch);
 	free(d->waithosts);
 	sched_free(&d->sched);
 	store_close(d->store);
@@ -402,8 +403,10 @@ main(int argc, char **argv)
 			  "will not reach this gleanerd");
 	log_info("started: %zu feeds, database %s", d.nfeeds, d.cfg->database);
 	sd_notify(0, "READY=1");
+	poll_index_soon(&d); /* anything a crash or glean left unindexed */
 	poll_dispatch(&d);
 	ev_run(d.loop, 0);
+	poll_index_flush(&d); /* commits the last batch of polls first */
 	if (d.once)
 		log_info("polled %d feeds once", d.polled);
 	log_info("stopped");
