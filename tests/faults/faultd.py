@@ -36,6 +36,8 @@ port on stdout line 1 and, with --tls, the HTTPS port on line 2.
   /grow/NAME     10 items per generation, the last 3 generations (guids
                  NAME-gG-I, 2 KB of text each); ETag "G", 304 on a match
   /_bump/NAME    the next generation of /grow/NAME
+  /stream/NAME   a new generation on every request: 10 new items (NAME-rN-I)
+                 and the 10 of the request before
   /_fstate       JSON: requests per /f/ path, TLS handshakes that failed
 """
 import argparse, gzip, json, os, signal, socket, ssl, sys, threading, zlib
@@ -79,6 +81,14 @@ class Handler(httpd.Handler):
             return self.reply(200, b"%d\n" % g, "text/plain")
         if parts[0] == "grow" and len(parts) > 1:
             return self.grow(parts[1].encode())
+        if parts[0] == "stream" and len(parts) > 1:
+            with httpd.lock:
+                n = fstate["count"].get(self.path, 0)
+                fstate["count"][self.path] = n + 1
+            name = parts[1].encode()
+            return self.reply(200, xml(b"stream " + name, [
+                item(b"%s-r%d-%d" % (name, r, i), desc=b"request %d item %d" % (r, i))
+                for r in (n, n - 1) if r >= 0 for i in range(10)]))
         if parts[0] == "xxe-probe":
             return self.reply(200, b"LEAKED-OVER-HTTP", "text/plain")
         if parts[0] != "f" or len(parts) < 3:
