@@ -306,10 +306,16 @@ def run(s, gleanerd, glean, release):
     if release and os.access(release, os.X_OK):
         feeds = [("m" + k, "%s/f/%s/m%s?always=1" % (h1, k, k), {"interval": "1h"}) for k in heavy]
         feeds.append(("mctl", "%s/feed/mctl" % h2, {"interval": "1s"}))
-        conf, mdb = config(s, "mem", feeds)
+        # A long timeout: this run measures memory, and the one Python
+        # server takes a while to push 40 MiB bodies and a bomb at once.
+        conf, mdb = config(s, "mem", feeds, timeout="60s")
         m = s.spawn([release, "-c", conf, "-f"], "mem")
-        done = until(60, lambda: all(f["last_poll"] for k, f in glean_feeds(glean, mdb).items()
-                                     if k != "mctl"), 0.3)
+
+        def outcome():
+            fs = glean_feeds(glean, mdb)
+            return len(fs) == len(feeds) and all(
+                f["last_error"] or f["total"] for k, f in fs.items() if k != "mctl")
+        done = until(90, outcome, 0.3)
         time.sleep(1.5)
         peak, fds = status_kb(m.pid, "VmHWM"), fd_count(m.pid)
         mf = glean_feeds(glean, mdb)
