@@ -1469,6 +1469,10 @@ xml_feed(struct xml_state *st, const char *s, size_t n, int last)
 void
 xml_finish(struct xml_state *st)
 {
+	/* Elements still open at the end: the document was cut short, whatever
+	 * error expat gave for it (no element found, an unclosed token...). */
+	if (st->depth > 0)
+		st->p->feed->incomplete = 1;
 	if (st->item) {
 		if (st->cap_.active)
 			capture_end(st);
