@@ -82,7 +82,7 @@ $(B)/san/tests/%: tests/unit/%.c $(B)/libgleaner-san.a $(wildcard tests/unit/*.h
 DEB_PKGS = build-essential pkg-config clang libclang-rt-14-dev \
            libcurl4-openssl-dev libexpat1-dev libev-dev libsqlite3-dev libxml2-dev \
            libinih-dev libsystemd-dev libcmocka-dev \
-           python3 python3-feedparser sfeed sqlite3 valgrind cppcheck clang-tidy curl
+           python3 python3-feedparser sfeed sqlite3 valgrind cppcheck clang-tidy curl openssl
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	    grep -q '^install ok installed' || echo $$p; done); \
@@ -98,10 +98,13 @@ export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(UNIT_BIN) $(B)/san/bin/glean $(B)/san/bin/gleanerd
+test-run: $(UNIT_BIN) $(B)/san/bin/glean $(B)/san/bin/gleanerd bin/gleanerd
 	@sh tests/run-tests.sh --unit $(UNIT_BIN) --integration $(B)/san/bin/glean \
 	    --suite tests/store/run.sh \
-	    --suite tests/integration/daemon.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean
+	    --suite tests/integration/daemon.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \
+	    --suite tests/faults/run.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean:bin/gleanerd \
+	    --suite tests/faults/storage.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \
+	    --suite tests/faults/crash.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean
 
 unit: $(UNIT_BIN)
 	@sh tests/run-tests.sh --unit $(UNIT_BIN)

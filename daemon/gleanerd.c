@@ -371,6 +371,10 @@ main(int argc, char **argv)
 	}
 	log_init("gleanerd", d.cfg->log_level, !(fg && isatty(STDERR_FILENO)));
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file size limit (ulimit -f) a write fails with EFBIG, which
+	 * SQLite reports and the poll retries; the default action would kill
+	 * the daemon. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("libcurl initialization failed");
 	xmlInitParser();

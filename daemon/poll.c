@@ -260,7 +260,7 @@ on_done(void *ud, struct xfer_result *r)
 	struct fetch_result  out = {0};
 	double               now = daemon_now(d), next;
 	char                 msg[512];
-	int                  moved = 0, failed = 1, outer;
+	int                  moved = 0, failed = 1, outer, stored, errors = fs->errors;
 
 	d->in_flight--;
 	fs->in_flight = 0;
@@ -294,6 +294,10 @@ on_done(void *ud, struct xfer_result *r)
 		snprintf(msg, sizeof(msg), "not a feed (Content-Type %s): %s",
 			 r->content_type ? r->content_type : "none",
 			 f && f->bozo_reason[0] ? f->bozo_reason : "empty body");
+	} else if (f->incomplete) {
+		/* Storing the items read so far would be a partial update. */
+		snprintf(msg, sizeof(msg), "document not read to its end, nothing of it stored: %s",
+			 f->bozo_reason);
 	} else {
 		failed = 0;
 		if (store_ingest(d->store, fs->id, f, (int64_t)now, &ir) != 0) {
@@ -320,8 +324,6 @@ on_done(void *ud, struct xfer_result *r)
 			  next - now);
 	} else {
 		fs->errors = 0;
-		swap_str(&fs->etag, r->etag);
-		swap_str(&fs->last_modified, r->last_modified);
 		next = next_success(d, fs, r->http_status == 304 ? NULL : f, r, now);
 		if (r->http_status == 304)
 			log_debug("%s: not modified", fs->url);
@@ -330,7 +332,8 @@ on_done(void *ud, struct xfer_result *r)
 				 (long long)r->bytes);
 	}
 	out.next_poll = (int64_t)next;
-	if (store_fetch_done(d->store, fs->id, (int64_t)now, &out, failed ? NULL : &ir, &moved) != 0)
+	stored = store_fetch_done(d->store, fs->id, (int64_t)now, &out, failed ? NULL : &ir, &moved) == 0;
+	if (!stored)
 		log_warnx("%s: recording the poll failed: %s", fs->url, store_errmsg(d->store));
 	if (moved) {
 		log_info("%s: moved permanently to %s, the feed's URL is updated", fs->url, r->moved_to);
@@ -347,9 +350,25 @@ on_done(void *ud, struct xfer_result *r)
 				    &deleted) != 0)
 			log_warnx("%s: retention failed: %s", fs->url, store_errmsg(d->store));
 	}
-	if (outer && store_commit(d->store) != 0)
+	if (outer && store_commit(d->store) != 0) {
 		log_warnx("%s: storing the poll failed, nothing of it was kept: %s", fs->url,
 			  store_errmsg(d->store));
+		stored = 0;
+	}
+	if (!failed && !stored) {
+		/* A disk full, a read-only or locked database: what the poll
+		 * brought is not stored, so its ETag must not make the next
+		 * request conditional (a 304 would lose the items), and the
+		 * retry comes as after any error. */
+		failed = 1;
+		fs->errors = errors + 1;
+		snprintf(msg, sizeof(msg), "storing failed: %s", store_errmsg(d->store));
+		next = next_error(d, fs, r, now);
+		log_warnx("%s: not stored, next attempt in %.0f s", fs->url, next - now);
+	} else if (!failed) {
+		swap_str(&fs->etag, r->etag);
+		swap_str(&fs->last_modified, r->last_modified);
+	}
 	fs->due = next;
 	if (!d->once && !d->stopping && !fs->removed)
 		sched_put(&d->sched, fs);

@@ -167,6 +167,9 @@ struct feed {
 	char     bozo_reason[256];
 	unsigned bozo_line;
 	int      not_a_feed;   /* nothing that looks like a feed was found */
+	int      incomplete;   /* parsing stopped before the document's end (cut
+				* short, or an entity expansion refused): its items
+				* are not the whole feed */
 	size_t   nitems;       /* items seen (also those handed to a callback) */
 
 	struct feed_item *items; /* kept only when no item callback is set */

@@ -220,10 +220,19 @@ tombstoned(struct store *s, int64_t feed_id, const char *key, int64_t now)
 	return sqlite3_changes(s->db) > 0;
 }
 
+/* A date more than a day after the fetch is a wrong clock or a placeholder
+ * (9999-12-31): stored as the fetch time, or retention by age and by count
+ * (newest first) would keep the item for ever. */
+static int64_t
+sane_date(int64_t t, int64_t now)
+{
+	return t != DATE_NONE && t > now + 86400 ? now : t;
+}
+
 /* Binds an item's fields to the insert (from ?3) or update statement. */
 static void
 bind_item(sqlite3_stmt *st, const struct feed_item *it, const char *key, const char *lkey,
-	  const char *summary, const char *encl, const char *cats)
+	  const char *summary, const char *encl, const char *cats, int64_t now)
 {
 	store_bind_text(st, 3, key);
 	store_bind_text(st, 4, lkey);
@@ -231,8 +240,8 @@ bind_item(sqlite3_stmt *st, const struct feed_item *it, const char *key, const c
 	store_bind_text(st, 6, it->link);
 	store_bind_text(st, 7, it->title);
 	store_bind_text(st, 8, it->author);
-	store_bind_time(st, 9, it->published);
-	store_bind_time(st, 10, it->updated);
+	store_bind_time(st, 9, sane_date(it->published, now));
+	store_bind_time(st, 10, sane_date(it->updated, now));
 	store_bind_text(st, 11, summary);
 	store_bind_text(st, 12, it->content);
 	sqlite3_bind_int(st, 13, it->content_type);
@@ -301,7 +310,7 @@ ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, int ha
 		}
 		sqlite3_bind_int64(st, 1, row);
 		sqlite3_bind_int64(st, 2, now);
-		bind_item(st, it, it->ident, lkey, summary, encl, cats);
+		bind_item(st, it, it->ident, lkey, summary, encl, cats, now);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, "item update");
 		sqlite3_reset(st);
 		r->updated++;
@@ -323,7 +332,7 @@ ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, int ha
 	sqlite3_bind_int64(st, 2, now);
 	/* Keyed by link, a new row's identity is its link key: guids shared by
 	 * items with different links must not make them collide. */
-	bind_item(st, it, by_link && lkey ? lkey : it->ident, lkey, summary, encl, cats);
+	bind_item(st, it, by_link && lkey ? lkey : it->ident, lkey, summary, encl, cats, now);
 	if (article)
 		sqlite3_bind_int64(st, 17, article);
 	else
