@@ -37,7 +37,7 @@ FUZZ_BIN     = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 PROGS = bin/glean $(if $(DAEMON_SRC),bin/gleanerd,)
 
-.PHONY: all deps test test-run unit integration valgrind fuzz lint install clean bench format example run demo
+.PHONY: all deps test test-run unit integration valgrind fuzz lint install clean bench bench-extract format example run demo
 all: $(PROGS)
 
 $(B)/rel/%.o: %.c lib/gleaner.h
@@ -147,6 +147,10 @@ run: deps
 
 bench: bin/glean build/libgleaner.a
 	@sh bench/parse/run.sh
+
+## bench-extract: article extraction beside Readability.js and readability-lxml (installs them).
+bench-extract: bin/glean
+	@sh bench/extract/run.sh
 
 SYSTEMDDIR ?= /lib/systemd/system
 SYSUSERSDIR ?= /usr/lib/sysusers.d
