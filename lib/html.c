@@ -27,6 +27,22 @@ html_init(void)
 	xmlInitParser();
 }
 
+/* libxml2 reports encoding errors through its generic handler even with
+ * HTML_PARSE_NOERROR; a page's bad bytes are not the operator's concern. */
+static void
+html_silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static void
+html_silent_structured(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	(void)e;
+}
+
 static int
 iconv_knows(const char *name)
 {
@@ -180,6 +196,29 @@ html_charset(const char *data, size_t len, const char *http_charset, char *out, 
 	return HCS_DEFAULT;
 }
 
+/* A second <html> start tag in a page (a template included twice) makes
+ * libxml2 start a second root element after the first: everything after
+ * it would be invisible to a walk from the root.  Its children join the
+ * first root. */
+static void
+merge_roots(htmlDocPtr doc)
+{
+	xmlNode *root = xmlDocGetRootElement(doc), *n, *next, *c, *cn;
+
+	for (n = root ? root->next : NULL; n; n = next) {
+		next = n->next;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		xmlUnlinkNode(n);
+		for (c = n->children; c; c = cn) {
+			cn = c->next;
+			xmlUnlinkNode(c);
+			xmlAddChild(root, c);
+		}
+		xmlFreeNode(n);
+	}
+}
+
 struct _xmlDoc *
 html_parse(const char *data, size_t len, const char *http_charset, const char *url, char *err,
 	   size_t errsz)
@@ -190,6 +229,9 @@ html_parse(const char *data, size_t len, const char *http_charset, const char *u
 		   HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT | XML_PARSE_HUGE;
 
 	pthread_once(&html_once, html_init);
+	/* Per thread in libxml2, so set on every call. */
+	xmlSetGenericErrorFunc(NULL, html_silent);
+	xmlSetStructuredErrorFunc(NULL, html_silent_structured);
 	if (len > HTML_MAX_BYTES)
 		len = HTML_MAX_BYTES;
 	if (len == 0) {
@@ -207,6 +249,7 @@ html_parse(const char *data, size_t len, const char *http_charset, const char *u
 		snprintf(err, errsz, "not an HTML document (libxml2 built no tree)");
 		return NULL;
 	}
+	merge_roots(doc);
 	return doc;
 }
 
