@@ -168,6 +168,13 @@ run_system() {
 	baseline)
 		line=$(build/bench/peak_rss "$PY" "$EVAL" baseline --html-dir "$indir" --out "$dir" 2>"$log") ;;
 	esac
+	case $sys in
+	gleaner) shown="bin/glean extract --batch $dir${urls:+ --urls $urls} \$(cat $list)" ;;
+	readability.js) shown="RDB_MODULES=$NODE_DIR/node_modules node $SHARED/bench/readability_js_extract.js $indir $dir" ;;
+	readability-lxml) shown="$PY $SHARED/bench/readability_lxml_extract.py $indir $dir" ;;
+	baseline) shown="$PY $EVAL baseline --html-dir $indir --out $dir" ;;
+	esac
+	say "build/bench/peak_rss $shown" >"$OUT/$set_/cmd-$sys"
 	field() { say "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 	printf '%s\t%s\t%s\t%s\t%s\n' "$sys" "$(field wall_s)" "$(field cpu_s)" "$(field maxrss_kb)" \
 		"$(field rc)" >>"$OUT/$set_/times.tsv"
@@ -229,6 +236,8 @@ for k, v in sorted(json.load(open(sys.argv[1], encoding="utf-8")).items()):
 	# shellcheck disable=SC2086
 	"$PY" "$EVAL" eval --gt "$gt" --json "$OUT/$set/scores.json" --per-page "$OUT/$set/per-page" \
 		$specs >"$OUT/$set/eval.txt" || { cat "$OUT/$set/eval.txt"; exit 1; }
+	say "$PY $EVAL eval --gt $gt --json $OUT/$set/scores.json --per-page $OUT/$set/per-page$specs" \
+		>"$OUT/$set/cmd-eval"
 	SCORED="$SCORED $set"
 done
 
@@ -249,3 +258,13 @@ say "Run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) CPU(s), ${cpu:-unknown CPU
 say ""
 # shellcheck disable=SC2086
 "$PY" bench/extract/report.py --out "$OUT" --ran "$SYSTEMS" --details "$DETAILS" $SCORED
+say "Commands (each timed run; then the scoring):"
+say ""
+say '```sh'
+for set in $SCORED; do
+	for s in gleaner readability.js readability-lxml baseline; do
+		[ -f "$OUT/$set/cmd-$s" ] && cat "$OUT/$set/cmd-$s"
+	done
+	cat "$OUT/$set/cmd-eval"
+done
+say '```'
