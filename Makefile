@@ -49,9 +49,9 @@ $(B)/san/%.o: %.c lib/gleaner.h
 	$(CC) $(CPPFLAGS) $(filter-out -O2,$(CFLAGS)) $(SAN_FLAGS) -c -o $@ $<
 
 $(B)/libgleaner.a: $(LIB_OBJ)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 $(B)/libgleaner-san.a: $(LIB_OBJ_SAN)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 bin/glean: $(CLI_SRC:%.c=$(B)/rel/%.o) $(B)/libgleaner.a
 	@mkdir -p bin
