@@ -289,6 +289,49 @@ extract_one(struct extract_ctx *ctx, const char *path, const char *url, FILE *fp
 	return rc;
 }
 
+struct page_name {
+	char	    id[256];
+	const char *file;
+};
+
+static int
+page_name_cmp(const void *x, const void *y)
+{
+	const struct page_name *a = x, *b = y;
+
+	return strcmp(a->id, b->id);
+}
+
+/* Two files that would write the same OUTDIR/<id> file (a/x.html and
+ * b/x.html) are a usage error, found before anything is written.  0, or -1
+ * after naming both (or on ENOMEM). */
+static int
+check_ids(int n, char **files)
+{
+	struct page_name *v;
+	int		  i, rc = 0;
+
+	if (n < 2)
+		return 0;
+	if ((v = calloc((size_t)n, sizeof(*v))) == NULL) {
+		cli_err("extract: out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		page_id(files[i], v[i].id, sizeof(v[i].id));
+		v[i].file = files[i];
+	}
+	qsort(v, (size_t)n, sizeof(*v), page_name_cmp);
+	for (i = 1; i < n && rc == 0; i++)
+		if (!strcmp(v[i - 1].id, v[i].id)) {
+			cli_err("extract: %s and %s would both be written as '%s'", v[i - 1].file,
+				v[i].file, v[i].id);
+			rc = -1;
+		}
+	free(v);
+	return rc;
+}
+
 /* Every page into outdir/<id>.<ext>.  An empty extraction or a parse error
  * still writes its (empty) file, as the benchmark's peers do, so that a
  * rerun never scores a stale result. */
@@ -401,6 +444,10 @@ cmd_extract(int argc, char **argv)
 		return rc == EXTRACT_OK ? EXIT_OK : EXIT_NOMATCH;
 	}
 	if (urls != NULL && url_map_load(&ctx.urls, urls) == -1) {
+		url_map_free(&ctx.urls);
+		return EXIT_USAGE;
+	}
+	if (check_ids(argc - optind, argv + optind) == -1) {
 		url_map_free(&ctx.urls);
 		return EXIT_USAGE;
 	}

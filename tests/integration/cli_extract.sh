@@ -120,6 +120,13 @@ PY
 then ok "extract --batch --urls: each page's URL from the TSV, links resolved against it"
 else bad "extract --batch --urls" "rc=$rc $(head -c 300 "$tmp/e")"; fi
 
+mkdir -p "$tmp/other" && cp "$D/article.html" "$tmp/other/article.html"
+"$GLEAN" extract --batch "$tmp/dup" "$D/article.html" "$D/story/source.html" "$tmp/other/article.html" \
+	>/dev/null 2>"$tmp/e"; rc=$?
+if [ $rc -eq 2 ] && grep -q "article.html and .*article.html would both be written as 'article'" "$tmp/e" &&
+   [ ! -e "$tmp/dup/story.txt" ]; then ok "extract --batch: two files with one id: exit 2 before writing, both named"
+else bad "extract --batch duplicate ids" "rc=$rc $(cat "$tmp/e")"; fi
+
 printf 'article https://no-tab.example/\n' >"$tmp/bad.tsv"
 "$GLEAN" extract --batch "$tmp/x" --urls "$tmp/bad.tsv" "$D/article.html" >/dev/null 2>"$tmp/e"; rc=$?
 if [ $rc -eq 2 ] && grep -q "bad.tsv:1:" "$tmp/e"; then ok "extract --urls with a bad line: exit 2, names file:line"
