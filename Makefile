@@ -37,7 +37,7 @@ FUZZ_BIN     = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 PROGS = bin/glean $(if $(DAEMON_SRC),bin/gleanerd,)
 
-.PHONY: all deps test test-run unit integration valgrind fuzz lint install clean bench format example run demo
+.PHONY: all deps test test-run unit integration valgrind fuzz lint install clean bench bench-extract format example run demo
 all: $(PROGS)
 
 # Every object depends on every header: a struct that changes in
@@ -53,9 +53,9 @@ $(B)/san/%.o: %.c $(HDRS)
 	$(CC) $(CPPFLAGS) $(filter-out -O2,$(CFLAGS)) $(SAN_FLAGS) -c -o $@ $<
 
 $(B)/libgleaner.a: $(LIB_OBJ)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 $(B)/libgleaner-san.a: $(LIB_OBJ_SAN)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 bin/glean: $(CLI_SRC:%.c=$(B)/rel/%.o) $(B)/libgleaner.a
 	@mkdir -p bin
@@ -156,6 +156,10 @@ run: deps
 
 bench: bin/glean build/libgleaner.a
 	@sh bench/parse/run.sh
+
+## bench-extract: article extraction beside Readability.js and readability-lxml (installs them).
+bench-extract: bin/glean
+	@sh bench/extract/run.sh
 
 SYSTEMDDIR ?= /lib/systemd/system
 SYSUSERSDIR ?= /usr/lib/sysusers.d
