@@ -179,7 +179,7 @@ static const char *const boiler_words[] = {
     "commentlist", "comments", "consent",  "cookie",	   "cookies",	    "copyright",
     "credit",	 "credits",  "crumb",	   "crumbs",	   "dateline",	    "dfp",
     "disclaimer", "disqus",  "donate",	   "footer",	   "footnotes_placeholder", "gdpr",
-    "hidden",	 "hide",     "login",    "masthead",   "menu",	   "modal",	    "mostread",
+    "login",    "masthead",   "menu",	   "modal",	    "mostread",
     "nav",	 "navbar",   "navigation", "newsletter",  "outbrain",	    "pagination",
     "pager",	 "paywall",  "popular",	   "popup",	   "print",	    "promo",
     "promotion", "pullquote", "rating",	   "reactions",	   "readmore",	    "recirc",
