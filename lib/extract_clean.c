@@ -173,20 +173,17 @@ preclean(struct xctx *x, xmlNode *root)
 
 /* Sub-words of class and id that mark boilerplate (sorted). */
 static const char *const boiler_words[] = {
-    "ad",	 "ads",	     "adsense",	   "advert",	   "advertisement", "advertising",
-    "agegate",	 "alsoread", "author",	   "authors",	   "banner",	    "bio",
-    "breadcrumb", "breadcrumbs", "byline", "caption",	   "captions",	    "comment",
-    "commentlist", "comments", "consent",  "cookie",	   "cookies",	    "copyright",
-    "credit",	 "credits",  "crumb",	   "crumbs",	   "dateline",	    "dfp",
-    "disclaimer", "disqus",  "donate",	   "footer",	   "footnotes_placeholder", "gdpr",
-    "login",    "masthead",   "menu",	   "modal",	    "mostread",
-    "nav",	 "navbar",   "navigation", "newsletter",  "outbrain",	    "pagination",
-    "pager",	 "paywall",  "popular",	   "popup",	   "print",	    "promo",
-    "promotion", "pullquote", "rating",	   "reactions",	   "readmore",	    "recirc",
-    "recommend", "recommendations", "recommended", "related", "share",	    "sharebar",
-    "sharing",	 "sidebar",  "signup",	   "skip",	   "social",	    "sponsor",
-    "sponsored", "subscribe", "subscription", "taboola",   "tagcloud",	    "tags",
-    "timestamp", "toolbar",  "tools",	   "trending",
+    "ad", "ads", "adsense", "advert", "advertisement", "advertising", "agegate", "alsoread",
+    "author", "authors", "banner", "bio", "breadcrumb", "breadcrumbs", "btn", "button",
+    "byline", "caption", "captions", "comment", "commentlist", "comments", "consent", "cookie",
+    "cookies", "copyright", "credit", "credits", "crumb", "crumbs", "cta", "dateline", "dfp",
+    "disclaimer", "disqus", "donate", "footer", "footnotes_placeholder", "gdpr", "login",
+    "masthead", "menu", "modal", "mostread", "nav", "navbar", "navigation", "newsletter",
+    "outbrain", "pager", "pagination", "paywall", "popular", "popup", "print", "promo",
+    "promotion", "pullquote", "rating", "reactions", "readmore", "recirc", "recommend",
+    "recommendations", "recommended", "related", "share", "sharebar", "sharing", "sidebar",
+    "signup", "skip", "social", "sponsor", "sponsored", "subscribe", "subscription", "taboola",
+    "tagcloud", "tags", "timestamp", "toolbar", "tools", "trending",
 };
 
 /* Short-only words: metadata labels, removed when under 200 characters. */
