@@ -434,6 +434,20 @@ headline_class(const xmlNode *n)
 	return 0;
 }
 
+/* An element whose text is all in one child element: the child is
+ * looked at instead (reading the text of every wrapper of a page nested
+ * thousands deep is quadratic). */
+static int
+wrapper(const xmlNode *n)
+{
+	const xmlNode *c;
+
+	for (c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && ns(c) && ns(c)->text == ns(n)->text)
+			return ns(c)->text > 0 && tag_in(c, lineish, sizeof(lineish) / sizeof(*lineish));
+	return 0;
+}
+
 void
 prune(struct xctx *x, xmlNode *root, int strict)
 {
@@ -529,7 +543,8 @@ prune(struct xctx *x, xmlNode *root, int strict)
 			next = next_node(n, root, 1);
 			if (n->type != XML_ELEMENT_NODE || ns(n) == NULL)
 				continue;
-			if (tag_in(n, lineish, sizeof(lineish) / sizeof(*lineish)) && ns(n)->text < 2048) {
+			if (tag_in(n, lineish, sizeof(lineish) / sizeof(*lineish)) && ns(n)->text < 2048 &&
+			    !wrapper(n)) {
 				char *t = node_text(n, 4096);
 
 				/* Short boilerplate, or a bare URL of any length. */
