@@ -407,7 +407,7 @@ boiler_heading(const char *t)
 	for (i = 0; i < sizeof(boiler_headings) / sizeof(*boiler_headings); i++) {
 		size_t k = strlen(boiler_headings[i]);
 
-		if (!strncmp(low, boiler_headings[i], k) &&
+		if (k <= len && !strncmp(low, boiler_headings[i], k) &&
 		    (low[k] == '\0' || low[k] == ' ' || low[k] == ':'))
 			return 1;
 	}

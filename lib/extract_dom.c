@@ -124,10 +124,8 @@ class_has_word(const xmlNode *n, const char *const *words, size_t cnt, int id_to
 		 * ("sharing-with-multiple-developers"), not a role. */
 		for (i = before; i < len; i++)
 			nwords += buf[i] == ' ';
-		if (nwords >= 5) {
+		if (nwords >= 5)
 			buf[before] = '\0';
-			len = before;
-		}
 	}
 	for (w = buf; *w; w = sp + 1) {
 		const char *key = w;

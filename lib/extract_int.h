@@ -34,12 +34,12 @@ struct xctx {
 
 /* extract_dom.c */
 int  tag_is(const xmlNode *, const char *name);
-int  tag_in(const xmlNode *, const char *const *sorted, size_t n);
+int  tag_in(const xmlNode *, const char *const *sorted, size_t cnt);
 int  is_heading_tag(const xmlNode *);
 const char *attr(const xmlNode *, const char *name); /* NULL if absent; valid until the node changes */
 /* Whole sub-word test on class and id: "post-related_list" has the
  * sub-words post, related, list.  words is a sorted array. */
-int  class_has_word(const xmlNode *, const char *const *words, size_t n, int id_too);
+int  class_has_word(const xmlNode *, const char *const *words, size_t cnt, int id_too);
 /* The tokens of class and id as one lower-cased, space-separated string
  * (sub-words split on '-', '_' and spaces) in out. */
 void class_words(const xmlNode *, char *out, size_t outsz);

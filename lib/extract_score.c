@@ -116,7 +116,9 @@ whole_token(const xmlNode *n, const char *const *words, size_t cnt)
 	for (k = 0; k < 2; k++) {
 		const char *p = v[k], *e;
 
-		while (p && *p) {
+		if (p == NULL)
+			continue;
+		while (*p) {
 			size_t i, len;
 
 			while (*p == ' ' || *p == '\t' || *p == '\n')
@@ -402,8 +404,11 @@ readability(struct xctx *x, htmlDocPtr doc, int flags)
 	threshold = ns(top[0])->score * 0.2;
 	if (threshold < 10)
 		threshold = 10;
-	div = xmlNewDocNode(doc, NULL, (const xmlChar *)"div", NULL);
-	parent = top[0]->parent;
+	if ((parent = top[0]->parent) == NULL ||
+	    (div = xmlNewDocNode(doc, NULL, (const xmlChar *)"div", NULL)) == NULL) {
+		nstat_drop(x, body);
+		return top[0];
+	}
 	for (n = parent->children; n; n = next) {
 		int	    keep = n == top[0];
 		const char *cls = attr(top[0], "class");
