@@ -83,7 +83,7 @@ struct blocks {
 /* HTML cut into blocks at block-level elements, each as text. */
 void render_html(struct blocks *, const char *html);
 /* Plain text cut into paragraphs at blank lines. */
-void render_text(struct blocks *, const char *text);
+void render_plain(struct blocks *, const char *text);
 /* What a reader sees of an item: the article text if extracted, else the
  * content, else the summary. */
 void render_item(struct blocks *, const struct store_item *);
@@ -117,6 +117,8 @@ int cmd_export(int, char **);
 int cmd_ingest(int, char **);
 /* cmd_parse.c */
 int cmd_parse(int, char **);
+/* cmd_extract.c */
+int cmd_extract(int, char **);
 
 /* cmd_control.c: requests to a running gleanerd. */
 int cmd_refresh(int, char **);

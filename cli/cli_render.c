@@ -176,7 +176,7 @@ render_html(struct blocks *bl, const char *html)
 }
 
 void
-render_text(struct blocks *bl, const char *text)
+render_plain(struct blocks *bl, const char *text)
 {
 	const char *p = text, *q, *par = NULL;
 	int	    blank;
@@ -204,13 +204,13 @@ void
 render_item(struct blocks *bl, const struct store_item *it)
 {
 	if (it->article_text && *it->article_text)
-		render_text(bl, it->article_text);
+		render_plain(bl, it->article_text);
 	else if (it->content && *it->content && it->content_type != TEXT_PLAIN)
 		render_html(bl, it->content);
 	else if (it->content && *it->content)
-		render_text(bl, it->content);
+		render_plain(bl, it->content);
 	else if (it->summary)
-		render_text(bl, it->summary);
+		render_plain(bl, it->summary);
 }
 
 void
