@@ -102,13 +102,82 @@ charset_value(const char *p, const char *end, char *out, size_t outsz)
 	return take_label(v, (size_t)(p - v), 1, out, outsz);
 }
 
-/* Looks for charset= inside the <meta ...> tags of the first META_SCAN
- * bytes, skipping comments.  Covers <meta charset=X> and
- * <meta http-equiv=Content-Type content="text/html; charset=X">. */
+static int
+is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* One <meta> tag from t (just past "<meta"), read as WHATWG's prescan
+ * does: a charset attribute, or the charset= in a content attribute when
+ * http-equiv is Content-Type.  Anything else saying "charset=" (a
+ * description about Apache's settings) is not a declaration.  *next is
+ * where the tag ends; a '>' inside quotes does not end it. */
+static int
+meta_tag(const char *t, const char *end, char *out, size_t outsz, const char **next)
+{
+	const char *cv = NULL, *c;
+	size_t	    cl = 0;
+	int	    pragma = 0, found = 0;
+
+	while (t < end && *t != '>') {
+		const char *n, *v = NULL;
+		size_t	    nl, vl = 0;
+
+		while (t < end && (is_space(*t) || *t == '/'))
+			t++;
+		if (t >= end || *t == '>')
+			break;
+		for (n = t; t < end && !is_space(*t) && *t != '=' && *t != '>' && *t != '/'; t++)
+			;
+		nl = (size_t)(t - n);
+		while (t < end && is_space(*t))
+			t++;
+		if (t < end && *t == '=') {
+			for (t++; t < end && is_space(*t); t++)
+				;
+			if (t < end && (*t == '"' || *t == '\'')) {
+				char q = *t++;
+
+				for (v = t; t < end && *t != q; t++)
+					;
+				vl = (size_t)(t - v);
+				if (t < end)
+					t++;
+			} else {
+				for (v = t; t < end && !is_space(*t) && *t != '>'; t++)
+					;
+				vl = (size_t)(t - v);
+			}
+		}
+		if (v == NULL)
+			continue;
+		if (nl == 7 && !strncasecmp(n, "charset", 7) && !found)
+			found = take_label(v, vl, 1, out, outsz);
+		else if (nl == 10 && !strncasecmp(n, "http-equiv", 10) && vl == 12 &&
+			 !strncasecmp(v, "content-type", 12))
+			pragma = 1;
+		else if (nl == 7 && !strncasecmp(n, "content", 7))
+			cv = v, cl = vl;
+	}
+	*next = t;
+	if (found)
+		return 1;
+	if (!pragma || cv == NULL)
+		return 0;
+	for (c = cv; c + 7 <= cv + cl; c++)
+		if (!strncasecmp(c, "charset", 7) && charset_value(c + 7, cv + cl, out, outsz))
+			return 1;
+	return 0;
+}
+
+/* Looks for a <meta> charset declaration in the first META_SCAN bytes,
+ * skipping comments: <meta charset=X> or <meta http-equiv=Content-Type
+ * content="text/html; charset=X">. */
 static int
 meta_charset(const char *data, size_t len, char *out, size_t outsz)
 {
-	const char *p = data, *end = data + (len < META_SCAN ? len : META_SCAN), *t;
+	const char *p = data, *end = data + (len < META_SCAN ? len : META_SCAN);
 
 	while (p < end && (p = memchr(p, '<', (size_t)(end - p))) != NULL) {
 		if (end - p >= 4 && !memcmp(p, "<!--", 4)) {
@@ -119,16 +188,12 @@ meta_charset(const char *data, size_t len, char *out, size_t outsz)
 			p = c + 3;
 			continue;
 		}
-		if (end - p < 6 || strncasecmp(p + 1, "meta", 4) ||
-		    !(p[5] == ' ' || p[5] == '\t' || p[5] == '\n' || p[5] == '\r' || p[5] == '/')) {
+		if (end - p < 6 || strncasecmp(p + 1, "meta", 4) || !(is_space(p[5]) || p[5] == '/')) {
 			p++;
 			continue;
 		}
-		for (t = p + 5; t < end && *t != '>'; t++)
-			if (end - t > 7 && !strncasecmp(t, "charset", 7) &&
-			    charset_value(t + 7, end, out, outsz))
-				return 1;
-		p = t;
+		if (meta_tag(p + 5, end, out, outsz, &p))
+			return 1;
 	}
 	return 0;
 }

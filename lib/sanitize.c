@@ -629,6 +629,54 @@ media_urls(struct san *s, const xmlNode *n, char **src, char **srcset)
 
 /* ---- elements --------------------------------------------------------- */
 
+static int
+is_element(const xmlNode *n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && n->name && !strcmp((const char *)n->name, name);
+}
+
+/* The only element child of n, or NULL (text other than whitespace
+ * counts as a child too). */
+static const xmlNode *
+only_child(const xmlNode *n)
+{
+	const xmlNode *c, *one = NULL;
+
+	for (c = n->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE && c->content &&
+		    strspn((const char *)c->content, " \t\r\n") == strlen((const char *)c->content))
+			continue;
+		if (c->type != XML_ELEMENT_NODE || one)
+			return NULL;
+		one = c;
+	}
+	return one;
+}
+
+/* A <noscript> holding the real image for a lazy one just before it
+ * that shows nothing without script (Readability's rule): its image is
+ * kept.  When the lazy image was restored from data-src, the noscript
+ * copy is left out as a duplicate, like every other noscript. */
+static int
+noscript_image(struct san *s, const xmlNode *n)
+{
+	const xmlNode *img = only_child(n), *prev;
+	char	      *src, *srcset;
+	int	       shows;
+
+	if (img == NULL || !is_element(img, "img"))
+		return 0;
+	for (prev = n->prev; prev && prev->type != XML_ELEMENT_NODE; prev = prev->prev)
+		;
+	if (!is_element(prev, "img"))
+		return 0;
+	media_urls(s, prev, &src, &srcset);
+	shows = src || srcset;
+	free(src);
+	free(srcset);
+	return !shows;
+}
+
 /* Decides what happens to element n and, when it is kept, writes its
  * start tag.  *leaf is set when the content must not be walked even if
  * the element is kept (iframe fallback text). */
@@ -640,6 +688,8 @@ open_element(struct san *s, const xmlNode *n, int *leaf)
 	char		      *src = NULL, *srcset = NULL;
 
 	*leaf = 0;
+	if (name != NULL && !strcmp(name, "noscript") && noscript_image(s, n))
+		return SAN_UNWRAP;
 	if (name == NULL || is_drop_whole(name))
 		return SAN_DROP;
 	if ((t = tag_find(name)) == NULL)

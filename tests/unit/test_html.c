@@ -144,6 +144,18 @@ test_http_equiv(void **state)
 	     CP1252_TEXT, "WINDOWS-1252", HCS_META);
 	page("WINDOWS-1252", "", 0, NULL, "<meta charset=us-ascii>", CP1252_TEXT, "WINDOWS-1252",
 	     HCS_META);
+	/* Only a charset attribute, or content with http-equiv, declares:
+	 * not a description that talks about charsets. */
+	page("UTF-8", "", 0, NULL,
+	     "<meta name=\"description\" content=\"Setting charset=koi8-r in Apache\">", SJIS_TEXT,
+	     "UTF-8", HCS_UTF8);
+	page("WINDOWS-1252", "", 0, NULL,
+	     "<meta content=\"text/html; charset=koi8-r\"><meta http-equiv=\"Content-Type\" "
+	     "content=\"text/html; charset=windows-1252\">",
+	     CP1252_TEXT, "WINDOWS-1252", HCS_META);
+	/* A '>' inside a quoted value does not end the tag. */
+	page("KOI8-R", "", 0, NULL, "<meta name=\"x\" content=\"a > b\" charset=\"koi8-r\">",
+	     KOI8_TEXT, "KOI8-R", HCS_META);
 	/* A comment mentioning a charset is not a declaration. */
 	page("WINDOWS-1252", "", 0, NULL,
 	     "<!-- <meta charset=\"koi8-r\"> --><meta http-equiv=Content-Type "

@@ -273,6 +273,21 @@ test_lazy_images(void **state)
 	      NULL);
 	check("<img data-src=\"javascript:alert(1)\"><p>p</p>", "-img", "-javascript", "=<p>p</p>",
 	      NULL);
+	/* The real image in a <noscript> after a placeholder... */
+	check("<p>a<img src=\"data:image/gif;base64,R0lGOD\" class=lazy>"
+	      "<noscript><img src=\"/real.jpg\" alt=\"r\"></noscript>b</p>",
+	      "=<p>a<img src=\"https://example.org/real.jpg\" alt=\"r\" loading=\"lazy\">b</p>",
+	      NULL);
+	/* ...but not twice when the lazy one was restored, */
+	check("<img src=\"data:,\" data-src=\"/photo.jpg\"><noscript><img "
+	      "src=\"/real.jpg\"></noscript>",
+	      "+/photo.jpg\"", "-real", NULL);
+	/* and nothing else in a <noscript>. */
+	check(
+	    "<img src=\"data:,\"><noscript><img src=\"/real.jpg\"><p>text</p></noscript><p>ok</p>",
+	    "=<p>ok</p>", NULL);
+	check("<img src=\"data:,\"><noscript><img src=x onerror=alert(1)></noscript>", "-onerror",
+	      "-alert", "+src=\"https://example.org/news/x\"", NULL);
 	/* An image with nothing to show is left out. */
 	check("<p>a<img alt=\"nothing\">b</p>", "=<p>ab</p>", NULL);
 }
