@@ -170,11 +170,13 @@ run_system() {
 	esac
 	case $sys in
 	gleaner) shown="bin/glean extract --batch $dir${urls:+ --urls $urls} \$(cat $list)" ;;
-	readability.js) shown="RDB_MODULES=$NODE_DIR/node_modules node $SHARED/bench/readability_js_extract.js $indir $dir" ;;
+	readability.js) shown="node $SHARED/bench/readability_js_extract.js $indir $dir" ;;
 	readability-lxml) shown="$PY $SHARED/bench/readability_lxml_extract.py $indir $dir" ;;
 	baseline) shown="$PY $EVAL baseline --html-dir $indir --out $dir" ;;
 	esac
-	say "build/bench/peak_rss $shown" >"$OUT/$set_/cmd-$sys"
+	if [ "$sys" = readability.js ]; then shown="RDB_MODULES=$NODE_DIR/node_modules build/bench/peak_rss $shown"
+	else shown="build/bench/peak_rss $shown"; fi
+	say "$shown" >"$OUT/$set_/cmd-$sys"
 	field() { say "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 	printf '%s\t%s\t%s\t%s\t%s\n' "$sys" "$(field wall_s)" "$(field cpu_s)" "$(field maxrss_kb)" \
 		"$(field rc)" >>"$OUT/$set_/times.tsv"
