@@ -27,6 +27,22 @@ html_init(void)
 	xmlInitParser();
 }
 
+/* libxml2 reports encoding errors through its generic handler even with
+ * HTML_PARSE_NOERROR; a page's bad bytes are not the operator's concern. */
+static void
+html_silent(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static void
+html_silent_structured(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	(void)e;
+}
+
 static int
 iconv_knows(const char *name)
 {
@@ -190,6 +206,9 @@ html_parse(const char *data, size_t len, const char *http_charset, const char *u
 		   HTML_PARSE_NOWARNING | HTML_PARSE_COMPACT | XML_PARSE_HUGE;
 
 	pthread_once(&html_once, html_init);
+	/* Per thread in libxml2, so set on every call. */
+	xmlSetGenericErrorFunc(NULL, html_silent);
+	xmlSetStructuredErrorFunc(NULL, html_silent_structured);
 	if (len > HTML_MAX_BYTES)
 		len = HTML_MAX_BYTES;
 	if (len == 0) {

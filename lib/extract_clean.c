@@ -1,0 +1,510 @@
+/*
+ * extract_clean.c: what goes before the content is looked for (preclean,
+ * on the whole page) and what goes inside the chosen content (prune).
+ *
+ * Pruning follows the lessons in EXTRACTION-NOTES.md: class and id are
+ * matched as whole sub-words, only below the content root, and only on
+ * elements that are short or mostly links, because naive substring rules
+ * over all ancestors delete real text; a pass that would remove more than
+ * 6/7 of the text is not applied at all.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extract_int.h"
+
+static const char *const drop_tags[] = {
+    "applet", "area", "audio", "button", "canvas", "datalist", "dialog", "embed",
+    "frame", "frameset", "iframe", "input", "label", "link", "map", "marquee",
+    "math", "menu", "meta", "nav", "noscript", "object", "optgroup", "option",
+    "output", "param", "progress", "script", "select", "source", "style", "svg",
+    "template", "textarea", "track", "video",
+};
+
+static const char *const hide_roles[] = {
+    "alert", "alertdialog", "banner", "complementary", "contentinfo", "dialog", "menu", "menubar",
+    "navigation", "search",
+};
+
+static int
+has_ancestor(const xmlNode *n, const char *tag, const xmlNode *stop)
+{
+	for (n = n->parent; n && n != stop && n->type == XML_ELEMENT_NODE; n = n->parent)
+		if (tag_is(n, tag))
+			return 1;
+	return 0;
+}
+
+static int
+style_hidden(const char *style)
+{
+	char	    s[256];
+	size_t	    i, k = 0;
+
+	for (i = 0; style[i] && k + 1 < sizeof(s); i++)
+		if (style[i] != ' ' && style[i] != '\t' && style[i] != '\n')
+			s[k++] = (char)(style[i] >= 'A' && style[i] <= 'Z' ? style[i] + 32 : style[i]);
+	s[k] = '\0';
+	return strstr(s, "display:none") != NULL || strstr(s, "visibility:hidden") != NULL;
+}
+
+static int
+is_hidden(const xmlNode *n)
+{
+	const char *v;
+
+	if (attr(n, "hidden"))
+		return 1;
+	if ((v = attr(n, "aria-hidden")) && !strcasecmp(v, "true")) {
+		const char *c = attr(n, "class");
+
+		return !(c && strstr(c, "fallback-image"));
+	}
+	if ((v = attr(n, "style")) && style_hidden(v))
+		return 1;
+	if ((v = attr(n, "role")) &&
+	    tag_in(&(xmlNode){.type = XML_ELEMENT_NODE, .name = (const xmlChar *)v}, hide_roles,
+		   sizeof(hide_roles) / sizeof(*hide_roles)))
+		return 1;
+	return 0;
+}
+
+void
+preclean(struct xctx *x, xmlNode *root)
+{
+	xmlNode *n, *next;
+	unsigned page_p;
+
+	for (n = root->children; n; n = next) {
+		int drop = 0;
+
+		if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE)
+			drop = 1;
+		else if (n->type == XML_ELEMENT_NODE) {
+			if (tag_in(n, drop_tags, sizeof(drop_tags) / sizeof(*drop_tags)) || is_hidden(n))
+				drop = 1;
+			else if (tag_is(n, "aside") && !has_ancestor(n, "article", root))
+				drop = 1;
+			else if ((tag_is(n, "header") || tag_is(n, "footer")) &&
+				 !has_ancestor(n, "article", root) && !has_ancestor(n, "main", root))
+				drop = 1;
+			/* A <time> label, not a date inside a sentence. */
+			else if (tag_is(n, "time") && !has_ancestor(n, "p", root))
+				drop = 1;
+		}
+		if (drop) {
+			next = next_node(n, root, 0);
+			remove_node(n);
+		} else
+			next = next_node(n, root, 1);
+	}
+	/* Some pages wrap everything in one <form>: drop forms only when
+	 * they hold less than half of the page's paragraph text. */
+	if (nstat_compute(x, root) < 0)
+		return;
+	page_p = ns(root)->ptext;
+	for (n = root->children; n; n = next) {
+		if (tag_is(n, "form") || tag_is(n, "fieldset")) {
+			if (ns(n)->ptext * 2 < page_p || ns(n)->ptext == 0) {
+				next = next_node(n, root, 0);
+				remove_node(n);
+				continue;
+			}
+		}
+		next = next_node(n, root, 1);
+	}
+	nstat_drop(x, root);
+}
+
+/* Sub-words of class and id that mark boilerplate (sorted). */
+static const char *const boiler_words[] = {
+    "ad",	 "ads",	     "adsense",	   "advert",	   "advertisement", "advertising",
+    "agegate",	 "alsoread", "author",	   "authors",	   "banner",	    "bio",
+    "breadcrumb", "breadcrumbs", "byline", "caption",	   "captions",	    "comment",
+    "commentlist", "comments", "consent",  "cookie",	   "cookies",	    "copyright",
+    "credit",	 "credits",  "crumb",	   "crumbs",	   "dateline",	    "dfp",
+    "disclaimer", "disqus",  "donate",	   "footer",	   "footnotes_placeholder", "gdpr",
+    "hidden",	 "login",    "masthead",   "menu",	   "modal",	    "mostread",
+    "nav",	 "navbar",   "navigation", "newsletter",  "outbrain",	    "pagination",
+    "pager",	 "paywall",  "popular",	   "popup",	   "print",	    "promo",
+    "promotion", "pullquote", "rating",	   "reactions",	   "readmore",	    "recirc",
+    "recommend", "recommendations", "recommended", "related", "share",	    "sharebar",
+    "sharing",	 "sidebar",  "signup",	   "skip",	   "social",	    "sponsor",
+    "sponsored", "subscribe", "subscription", "taboola",   "tagcloud",	    "tags",
+    "timestamp", "toolbar",  "tools",	   "trending",	   "widget",	    "widgets",
+};
+
+/* Short-only words: metadata labels, removed when under 200 characters. */
+static const char *const meta_words[] = {
+    "date", "dek", "eyebrow", "info", "kicker", "label", "meta", "published", "tag", "time",
+    "updated",
+};
+
+struct removal {
+	xmlNode **v;
+	size_t	  n, cap;
+	unsigned  chars;
+};
+
+static void
+mark(struct removal *r, xmlNode *n)
+{
+	if (r->n == r->cap) {
+		xmlNode **v;
+		size_t	  cap = r->cap ? r->cap * 2 : 64;
+
+		if ((v = realloc(r->v, cap * sizeof(*v))) == NULL)
+			return;
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n++] = n;
+	r->chars += ns(n)->text;
+}
+
+/* Removes what was marked unless that is more than 6/7 of the text. */
+static size_t
+apply(struct xctx *x, xmlNode *root, struct removal *r)
+{
+	size_t	 i, done = 0;
+	unsigned total = ns(root)->text;
+
+	if (total == 0 || (double)r->chars <= total * 6.0 / 7.0)
+		for (i = 0; i < r->n; i++, done++)
+			remove_node(r->v[i]);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+	nstat_compute(x, root);
+	return done;
+}
+
+static int
+is_data_table(const xmlNode *t)
+{
+	const xmlNode *n;
+	unsigned       rows = 0;
+
+	if (attr(t, "summary"))
+		return 1;
+	for (n = t->children; n; n = next_node((xmlNode *)n, t, 1)) {
+		if (tag_is(n, "table") && n != t)
+			return 0;
+		if (tag_is(n, "caption") || tag_is(n, "thead") || tag_is(n, "th") ||
+		    tag_is(n, "colgroup") || tag_is(n, "tfoot"))
+			return 1;
+		if (tag_is(n, "tr"))
+			rows++;
+	}
+	return rows >= 10;
+}
+
+static int
+last_element(const xmlNode *n)
+{
+	for (n = n->next; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE && ns(n) && ns(n)->text)
+			return 0;
+	return 1;
+}
+
+/* Readability's _cleanConditionally, on the figures of nstat. */
+static int
+clean_conditionally(const xmlNode *n, double weight)
+{
+	const struct nstat *s = ns(n);
+	double		    ld = link_density(n);
+	int		    is_list;
+
+	if (tag_is(n, "table") && is_data_table(n))
+		return 0;
+	if (has_ancestor(n, "code", NULL) || has_ancestor(n, "pre", NULL))
+		return 0;
+	if (weight < 0)
+		return 1;
+	if (s->commas >= 10)
+		return 0;
+	is_list = tag_is(n, "ul") || tag_is(n, "ol") ||
+		  (s->text && (double)s->ptext >= 0.9 * s->text && s->li > 0);
+	if (!is_list && s->li > s->p + 100)
+		return 1;
+	if (s->input > s->p / 3)
+		return 1;
+	if (s->text < 25 && (s->img == 0 || s->img > 2) && s->text > 0 &&
+	    (double)s->htext < 0.9 * s->text && !has_ancestor(n, "figure", NULL))
+		return 1;
+	if (weight < 25 && ld > 0.2)
+		return 1;
+	if (weight >= 25 && ld > 0.5)
+		return 1;
+	return 0;
+}
+
+/* Lines that are boilerplate whatever their markup. */
+static int
+boiler_line(const char *t, size_t len)
+{
+	static const char *const exact[] = {
+	    "advertisement", "advertising", "ad", "comments", "comment", "continue reading",
+	    "copy link", "email", "facebook", "flipboard", "linkedin", "loading", "loading...",
+	    "pinterest", "print", "read more", "read next", "reddit", "related", "related articles",
+	    "related stories", "related posts", "share", "share this", "share this article",
+	    "share on facebook", "share on twitter", "sign up", "sponsored", "subscribe",
+	    "subscribe now", "tweet", "twitter", "whatsapp", "x", "more", "see more", "show more",
+	    "back to top", "top", "follow", "save", "listen", "download",
+	};
+	static const char *const prefix[] = {
+	    "photo:", "photo by", "photograph:", "photos:", "image:", "image credit", "image by",
+	    "credit:", "source:", "illustration:", "video:", "watch:", "listen:", "updated:",
+	    "published:", "posted:", "last updated", "last modified", "getty images",
+	    "read more:", "also read:", "see also:", "related:", "more:", "read also:",
+	    "follow us", "sign up for", "subscribe to", "click here", "skip to", "share this",
+	    "listen to this article", "this article was", "(ap photo", "ap photo", "afp photo",
+	    "reuters/", "copyright ©", "© ", "all rights reserved", "advertisement",
+	};
+	char   low[128];
+	size_t i;
+
+	if (len >= sizeof(low))
+		return 0;
+	for (i = 0; i < len; i++)
+		low[i] = (char)(t[i] >= 'A' && t[i] <= 'Z' ? t[i] + 32 : t[i]);
+	low[len] = '\0';
+	while (len && (low[len - 1] == ' ' || low[len - 1] == ':'))
+		low[--len] = '\0';
+	for (i = 0; i < sizeof(exact) / sizeof(*exact); i++)
+		if (!strcmp(low, exact[i]))
+			return 1;
+	for (i = 0; i < sizeof(prefix) / sizeof(*prefix); i++)
+		if (!strncmp(low, prefix[i], strlen(prefix[i])))
+			return 1;
+	/* "By Jane Doe", "By Jane Doe and John Roe" */
+	if (len < 50 && !strncmp(low, "by ", 3) && t[len - 1] != '.')
+		return 1;
+	/* digits and "comments" */
+	if (len < 20 && strstr(low, "comment"))
+		return 1;
+	return 0;
+}
+
+static const char *const boiler_headings[] = {
+    "about the author", "advertisement", "comments", "follow us", "join the conversation",
+    "latest", "latest news", "leave a comment", "leave a reply", "more from", "more on",
+    "more stories", "most popular", "most read", "newsletter", "popular", "read more",
+    "read next", "recent posts", "recommended", "related", "related articles", "related content",
+    "related posts", "related stories", "share", "share this", "share this article", "sign up",
+    "subscribe", "tags", "topics", "trending", "you may also like", "you might also like",
+    "what to read next", "further reading", "more from this author", "also read",
+};
+
+static int
+boiler_heading(const char *t)
+{
+	char   low[96];
+	size_t i, len = strlen(t);
+
+	if (len >= sizeof(low))
+		return 0;
+	for (i = 0; i <= len; i++)
+		low[i] = (char)(t[i] >= 'A' && t[i] <= 'Z' ? t[i] + 32 : t[i]);
+	while (len && (low[len - 1] == ':' || low[len - 1] == ' '))
+		low[--len] = '\0';
+	for (i = 0; i < sizeof(boiler_headings) / sizeof(*boiler_headings); i++) {
+		size_t k = strlen(boiler_headings[i]);
+
+		if (!strncmp(low, boiler_headings[i], k) &&
+		    (low[k] == '\0' || low[k] == ' ' || low[k] == ':'))
+			return 1;
+	}
+	return 0;
+}
+
+static const char *const lineish[] = {"div", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
+				      "li", "p", "section", "span", "strong"};
+static const char *const containers[] = {"div", "dl", "ol", "section", "table", "ul"};
+static const char *const headline_words[] = {"entry", "headline", "title"};
+
+void
+prune(struct xctx *x, xmlNode *root, int strict)
+{
+	struct removal r = {0};
+	xmlNode	      *n, *next;
+	unsigned       total;
+
+	if (nstat_compute(x, root) < 0)
+		return;
+	/* 1. Class and id sub-words. */
+	total = ns(root)->text;
+	for (n = root->children; n; n = next) {
+		if (n->type == XML_ELEMENT_NODE && ns(n)) {
+			const struct nstat *s = ns(n);
+			int		    boiler = class_has_word(n, boiler_words,
+							  sizeof(boiler_words) / sizeof(*boiler_words), 1);
+			int		    metaw = !boiler && s->text < 200 &&
+				     class_has_word(n, meta_words, sizeof(meta_words) / sizeof(*meta_words), 1);
+
+			if ((boiler && (s->text * 2 < total || link_density(n) > 0.5) &&
+			     !(s->ptext > 0 && has_ancestor(n, "blockquote", root))) ||
+			    metaw) {
+				mark(&r, n);
+				next = next_node(n, root, 0);
+				continue;
+			}
+		}
+		next = next_node(n, root, 1);
+	}
+	apply(x, root, &r);
+
+	/* 2. Link-dense and short containers (trafilatura's link test and
+	 * Readability's conditional cleaning). */
+	for (n = root->children; n; n = next) {
+		if (n->type == XML_ELEMENT_NODE && ns(n)) {
+			const struct nstat *s = ns(n);
+			double		    ld = link_density(n);
+			int		    drop = 0;
+
+			if (tag_is(n, "p"))
+				drop = s->text < (last_element(n) ? 60u : 30u) && ld > 0.8;
+			else if (tag_in(n, containers, sizeof(containers) / sizeof(*containers))) {
+				drop = (s->text < (last_element(n) ? 300u : 100u) && ld > 0.8) ||
+				       clean_conditionally(n, class_weight(n));
+			}
+			if (drop) {
+				mark(&r, n);
+				next = next_node(n, root, 0);
+				continue;
+			}
+		}
+		next = next_node(n, root, 1);
+	}
+	apply(x, root, &r);
+
+	/* 3. Headings: the title and h1s, headline classes, boilerplate ones. */
+	for (n = root->children; n; n = next) {
+		next = next_node(n, root, 1);
+		if (!is_heading_tag(n))
+			continue;
+		{
+			char *t = node_text(n, 4096);
+			int   drop = tag_is(n, "h1") || (t && boiler_heading(t)) ||
+				   (x->title && t && title_similar(t, x->title)) ||
+				   class_has_word(n, headline_words,
+						  sizeof(headline_words) / sizeof(*headline_words), 0) ||
+				   (attr(n, "itemprop") && !strcasecmp(attr(n, "itemprop"), "headline")) ||
+				   class_weight(n) < 0;
+
+			free(t);
+			if (drop) {
+				mark(&r, n);
+				next = next_node(n, root, 0);
+			}
+		}
+	}
+	apply(x, root, &r);
+
+	/* 4. Short boilerplate lines; blocks repeated verbatim (pull quotes). */
+	{
+		uint64_t *seen = NULL;
+		size_t	  nseen = 0, cap = 0;
+
+		for (n = root->children; n; n = next) {
+			next = next_node(n, root, 1);
+			if (n->type != XML_ELEMENT_NODE || ns(n) == NULL)
+				continue;
+			if (tag_in(n, lineish, sizeof(lineish) / sizeof(*lineish)) && ns(n)->text < 120) {
+				char *t = node_text(n, 512);
+
+				if (t && *t && boiler_line(t, strlen(t))) {
+					mark(&r, n);
+					next = next_node(n, root, 0);
+				}
+				free(t);
+				continue;
+			}
+			if ((tag_is(n, "p") || tag_is(n, "blockquote")) && ns(n)->text >= 60) {
+				char	*t = node_text(n, 1 << 20);
+				uint64_t h = t ? hash64(t, strlen(t), HASH64_SEED) : 0;
+				size_t	 i;
+				int	 dup = 0;
+
+				free(t);
+				for (i = 0; i < nseen; i++)
+					if (seen[i] == h)
+						dup = 1;
+				if (dup) {
+					mark(&r, n);
+					next = next_node(n, root, 0);
+				} else if (nseen < 4096) {
+					if (nseen == cap) {
+						uint64_t *v = realloc(seen, (cap ? cap * 2 : 64) * sizeof(*v));
+
+						if (v) {
+							seen = v;
+							cap = cap ? cap * 2 : 64;
+						}
+					}
+					if (nseen < cap)
+						seen[nseen++] = h;
+				}
+			}
+		}
+		free(seen);
+	}
+	apply(x, root, &r);
+
+	/* 5. Trailing headings, and a heading followed straight by another
+	 * of the same or a higher rank: what they introduced is gone. */
+	for (int round = 0; round < 64; round++) {
+		xmlNode *last = NULL, *prev_h = NULL;
+		int	 removed = 0;
+
+		for (n = root->children; n; n = next) {
+			next = next_node(n, root, 1);
+			if (n->type != XML_ELEMENT_NODE || ns(n) == NULL)
+				continue;
+			if (is_heading_tag(n)) {
+				if (prev_h && ns(prev_h)->text && n->name[1] <= prev_h->name[1]) {
+					mark(&r, prev_h);
+					removed = 1;
+				}
+				prev_h = ns(n)->text ? n : prev_h;
+				last = n;
+				next = next_node(n, root, 0);
+			} else if ((n->children == NULL || tag_is(n, "p") || tag_is(n, "li")) &&
+				   ns(n)->text) {
+				prev_h = NULL;
+				last = n;
+				next = next_node(n, root, 0);
+			} else if (n->type == XML_ELEMENT_NODE && ns(n)->text) {
+				/* A text child directly under a container. */
+				const xmlNode *c;
+
+				for (c = n->children; c; c = c->next)
+					if (c->type == XML_TEXT_NODE && text_chars(c) > 1) {
+						prev_h = NULL;
+						last = n;
+					}
+			}
+		}
+		if (last && is_heading_tag(last)) {
+			size_t i;
+			int    dup = 0;
+
+			for (i = 0; i < r.n; i++)
+				dup |= r.v[i] == last;
+			if (!dup) {
+				mark(&r, last);
+				removed = 1;
+			}
+		}
+		if (!removed) {
+			free(r.v);
+			memset(&r, 0, sizeof(r));
+			break;
+		}
+		if (apply(x, root, &r) == 0)
+			break;
+	}
+	(void)strict;
+	nstat_drop(x, root);
+}
