@@ -491,6 +491,7 @@ struct config {
 	int     log_level;
 	char   *user_agent;
 	int64_t article_host_delay;
+	int     article_host_connections;
 	struct config_feed *feeds;
 	size_t  nfeeds;
 	struct config_site *sites;

@@ -260,6 +260,7 @@ test_defaults(void **state)
 	assert_string_equal(cf->user_agent, "Gleaner/" GLEANER_VERSION
 					    " (+https://github.com/gleaner/gleaner)");
 	assert_int_equal(cf->article_host_delay, 1);
+	assert_int_equal(cf->article_host_connections, 1);
 	assert_int_equal(cf->nfeeds, 0);
 	assert_null(cf->feeds);
 	assert_int_equal(cf->nsites, 0);
@@ -303,6 +304,7 @@ test_full(void **state)
 	assert_int_equal(cf->log_level, LOG_DEBUG_);
 	assert_string_equal(cf->user_agent, "TestAgent/1.0 (+https://example.net/)");
 	assert_int_equal(cf->article_host_delay, 2);
+	assert_int_equal(cf->article_host_connections, 3);
 
 	assert_int_equal(cf->nfeeds, 2);
 	f = &cf->feeds[0];
