@@ -97,7 +97,8 @@ test: deps
 test-run: $(UNIT_BIN) $(B)/san/bin/glean $(B)/san/bin/gleanerd
 	@sh tests/run-tests.sh --unit $(UNIT_BIN) --integration $(B)/san/bin/glean \
 	    --suite tests/store/run.sh \
-	    --suite tests/integration/daemon.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean
+	    --suite tests/integration/daemon.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \
+	    --suite tests/integration/articles.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean
 
 unit: $(UNIT_BIN)
 	@sh tests/run-tests.sh --unit $(UNIT_BIN)
