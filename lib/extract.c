@@ -52,15 +52,12 @@ title_similar(const char *a, const char *b)
 	return total > 0 && (double)shared / total > 0.75;
 }
 
+/* The whole document, not <body>: libxml2's HTML4 rules close <body>
+ * early on some pages and hang the rest of the page under <html>. */
 static xmlNode *
 body_of(htmlDocPtr doc)
 {
-	xmlNode *root = xmlDocGetRootElement(doc), *n;
-
-	for (n = root; n; n = next_node(n, root, 1))
-		if (tag_is(n, "body"))
-			return n;
-	return root;
+	return xmlDocGetRootElement(doc);
 }
 
 static size_t
@@ -149,14 +146,65 @@ xpath_content(htmlDocPtr doc, const char *expr)
 					if (a == res->nodesetval->nodeTab[j])
 						inside = 1;
 			}
-			if (!inside)
-				xmlAddChild(div, xmlDocCopyNode(n, doc, 1));
+			/* Moved, not copied: libxml2 copies recursively. */
+			if (!inside) {
+				xmlUnlinkNode(n);
+				xmlAddChild(div, n);
+			}
 		}
 		xmlAddChild(body_of(doc), div);
 	}
 	xmlXPathFreeObject(res);
 	xmlXPathFreeContext(ctx);
 	return div;
+}
+
+/* Depth of the tree, walked iteratively. */
+static int
+tree_depth(xmlNode *root)
+{
+	xmlNode *n = root;
+	int	 d = 0, max = 0;
+
+	while (n) {
+		if (n->children && n->type == XML_ELEMENT_NODE) {
+			n = n->children;
+			if (++d > max)
+				max = d;
+			continue;
+		}
+		while (n != root && n->next == NULL) {
+			n = n->parent;
+			d--;
+		}
+		if (n == root)
+			break;
+		n = n->next;
+	}
+	return max;
+}
+
+#define COPY_MAX_DEPTH 2000 /* xmlCopyDoc recurses once per level */
+
+/* A fresh copy of the cleaned page for one Readability attempt: a copy of
+ * the tree, or for a very deep tree a second parse, since libxml2's copy
+ * would overflow the stack. */
+static htmlDocPtr
+page_copy(struct xctx *x, htmlDocPtr clean, int deep, const char *data, size_t len,
+	  const struct extract_opts *o)
+{
+	htmlDocPtr d;
+	char	   err[128];
+
+	if (!deep)
+		return xmlCopyDoc(clean, 1);
+	if ((d = html_parse(data, len, o ? o->http_charset : NULL, o ? o->url : NULL, err,
+			    sizeof(err))) == NULL)
+		return NULL;
+	if (o && o->remove_xpath)
+		xpath_remove(d, o->remove_xpath);
+	preclean(x, xmlDocGetRootElement(d));
+	return d;
 }
 
 static int64_t
@@ -192,7 +240,7 @@ extract_article(const char *data, size_t len, const struct extract_opts *o, stru
 	xmlNode	   *body, *root = NULL, *cand;
 	char	   *text_a = NULL, *text_b = NULL;
 	size_t	    la = 0, lb = 0;
-	int	    rc = EXTRACT_ERR;
+	int	    rc = EXTRACT_ERR, deep = 0;
 	struct buf  b;
 	static const int tries[] = {RB_STRIP_UNLIKELY | RB_WEIGHT_CLASSES | RB_CLEAN_COND,
 				    RB_WEIGHT_CLASSES | RB_CLEAN_COND, RB_CLEAN_COND, 0};
@@ -223,7 +271,8 @@ extract_article(const char *data, size_t len, const struct extract_opts *o, stru
 		a->method = "site-rule";
 		body_len(root, &text_a);
 	} else {
-		if ((copy0 = xmlCopyDoc(x.doc, 1)) == NULL) {
+		deep = tree_depth(body) > COPY_MAX_DEPTH;
+		if (!deep && (copy0 = xmlCopyDoc(x.doc, 1)) == NULL) {
 			snprintf(err, errsz, "out of memory");
 			goto err;
 		}
@@ -234,7 +283,7 @@ extract_article(const char *data, size_t len, const struct extract_opts *o, stru
 		/* Readability on a copy, relaxing its rules while it finds too
 		 * little, as Readability does; the longest attempt counts. */
 		for (size_t i = 0; i < sizeof(tries) / sizeof(*tries); i++) {
-			htmlDocPtr d = xmlCopyDoc(copy0, 1);
+			htmlDocPtr d = page_copy(&x, copy0, deep, data, len, o);
 			xmlNode	  *rb;
 			char	  *t = NULL;
 			size_t	   l;

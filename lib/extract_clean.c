@@ -16,10 +16,10 @@
 
 static const char *const drop_tags[] = {
     "applet", "area", "audio", "button", "canvas", "datalist", "dialog", "embed",
-    "frame", "frameset", "iframe", "input", "label", "link", "map", "marquee",
+    "frame", "frameset", "head", "iframe", "input", "label", "link", "map", "marquee",
     "math", "menu", "meta", "nav", "noscript", "object", "optgroup", "option",
     "output", "param", "progress", "script", "select", "source", "style", "svg",
-    "template", "textarea", "track", "video",
+    "template", "textarea", "title", "track", "video",
 };
 
 static const char *const hide_roles[] = {
@@ -31,6 +31,17 @@ static int
 has_ancestor(const xmlNode *n, const char *tag, const xmlNode *stop)
 {
 	for (n = n->parent; n && n != stop && n->type == XML_ELEMENT_NODE; n = n->parent)
+		if (tag_is(n, tag))
+			return 1;
+	return 0;
+}
+
+/* The same within a few levels: a full walk per element is quadratic on
+ * pages nested thousands deep. */
+static int
+near_ancestor(const xmlNode *n, const char *tag, int levels)
+{
+	for (n = n->parent; n && levels-- > 0 && n->type == XML_ELEMENT_NODE; n = n->parent)
 		if (tag_is(n, tag))
 			return 1;
 	return 0;
@@ -74,15 +85,22 @@ void
 preclean(struct xctx *x, xmlNode *root)
 {
 	xmlNode *n, *next;
-	unsigned page_p;
+	unsigned page_p, total;
 
+	if (nstat_compute(x, root) < 0)
+		return;
+	total = ns(root)->text;
 	for (n = root->children; n; n = next) {
 		int drop = 0;
 
 		if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE)
 			drop = 1;
-		else if (n->type == XML_ELEMENT_NODE) {
-			if (tag_in(n, drop_tags, sizeof(drop_tags) / sizeof(*drop_tags)) || is_hidden(n))
+		else if (n->type == XML_ELEMENT_NODE && ns(n)) {
+			if (tag_in(n, drop_tags, sizeof(drop_tags) / sizeof(*drop_tags)))
+				drop = 1;
+			/* Hidden, except React's streamed Suspense boundaries
+			 * (<div hidden id="S:0">, moved into place by a script). */
+			else if (is_hidden(n) && !(attr(n, "id") && !strncmp(attr(n, "id"), "S:", 2)))
 				drop = 1;
 			else if (tag_is(n, "aside") && !has_ancestor(n, "article", root))
 				drop = 1;
@@ -92,6 +110,12 @@ preclean(struct xctx *x, xmlNode *root)
 			/* A <time> label, not a date inside a sentence. */
 			else if (tag_is(n, "time") && !has_ancestor(n, "p", root))
 				drop = 1;
+			/* Never most of the page: an unclosed <aside> or <nav>,
+			 * or content hidden until a script shows it, holds the
+			 * article too. */
+			if (drop && ns(n)->text * 2 > total && !tag_is(n, "script") &&
+			    !tag_is(n, "style") && !tag_is(n, "head") && !tag_is(n, "template"))
+				drop = 0;
 		}
 		if (drop) {
 			next = next_node(n, root, 0);
@@ -218,8 +242,6 @@ clean_conditionally(const xmlNode *n, double weight)
 
 	if (tag_is(n, "table") && is_data_table(n))
 		return 0;
-	if (has_ancestor(n, "code", NULL) || has_ancestor(n, "pre", NULL))
-		return 0;
 	if (weight < 0)
 		return 1;
 	if (s->commas >= 10)
@@ -231,7 +253,7 @@ clean_conditionally(const xmlNode *n, double weight)
 	if (s->input > s->p / 3)
 		return 1;
 	if (s->text < 25 && (s->img == 0 || s->img > 2) && s->text > 0 &&
-	    (double)s->htext < 0.9 * s->text && !has_ancestor(n, "figure", NULL))
+	    (double)s->htext < 0.9 * s->text && !near_ancestor(n, "figure", 8))
 		return 1;
 	if (weight < 25 && ld > 0.2)
 		return 1;
@@ -261,6 +283,9 @@ boiler_line(const char *t, size_t len)
 	    "follow us", "sign up for", "subscribe to", "click here", "skip to", "share this",
 	    "listen to this article", "this article was", "(ap photo", "ap photo", "afp photo",
 	    "reuters/", "copyright ©", "© ", "all rights reserved", "advertisement",
+	    "posted by", "written by", "reviewed by", "fact checked by", "edited by",
+	    "reading time", "see more", "article sources", "sources:", "tags:", "filed under",
+	    "categories:", "category:", "share:", "share on", "http://", "https://", "www.",
 	};
 	char   low[128];
 	size_t i;
@@ -280,6 +305,10 @@ boiler_line(const char *t, size_t len)
 			return 1;
 	/* "By Jane Doe", "By Jane Doe and John Roe" */
 	if (len < 50 && !strncmp(low, "by ", 3) && t[len - 1] != '.')
+		return 1;
+	/* "3 min read", "5 MIN. READ", "4 minute read" */
+	if (len < 30 && (strstr(low, "min read") || strstr(low, "min. read") ||
+			 strstr(low, "minute read") || strstr(low, "minutes read")))
 		return 1;
 	/* digits and "comments" */
 	if (len < 20 && strstr(low, "comment"))
@@ -363,10 +392,15 @@ prune(struct xctx *x, xmlNode *root, int strict)
 			double		    ld = link_density(n);
 			int		    drop = 0;
 
+			/* Code is never cleaned (nor is anything inside it). */
+			if (tag_is(n, "pre") || tag_is(n, "code")) {
+				next = next_node(n, root, 0);
+				continue;
+			}
 			if (tag_is(n, "p"))
-				drop = s->text < (last_element(n) ? 60u : 30u) && ld > 0.8;
+				drop = ld > 0.8 && (s->text < 30 || (s->text < 60 && last_element(n)));
 			else if (tag_in(n, containers, sizeof(containers) / sizeof(*containers))) {
-				drop = (s->text < (last_element(n) ? 300u : 100u) && ld > 0.8) ||
+				drop = (ld > 0.8 && (s->text < 100 || (s->text < 300 && last_element(n)))) ||
 				       clean_conditionally(n, class_weight(n));
 			}
 			if (drop) {
@@ -386,7 +420,7 @@ prune(struct xctx *x, xmlNode *root, int strict)
 			continue;
 		{
 			char *t = node_text(n, 4096);
-			int   drop = tag_is(n, "h1") || (t && boiler_heading(t)) ||
+			int   drop = (t && boiler_heading(t)) ||
 				   (x->title && t && title_similar(t, x->title)) ||
 				   class_has_word(n, headline_words,
 						  sizeof(headline_words) / sizeof(*headline_words), 0) ||
@@ -431,7 +465,9 @@ prune(struct xctx *x, xmlNode *root, int strict)
 				for (i = 0; i < nseen; i++)
 					if (seen[i] == h)
 						dup = 1;
-				if (dup) {
+				/* Only a quote repeating a paragraph (a pull quote):
+				 * pages do repeat whole paragraphs on purpose. */
+				if (dup && tag_is(n, "blockquote")) {
 					mark(&r, n);
 					next = next_node(n, root, 0);
 				} else if (nseen < 4096) {

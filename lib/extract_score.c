@@ -157,7 +157,10 @@ find_by_class(struct xctx *x, xmlNode *body)
 		if (n->type != XML_ELEMENT_NODE)
 			continue;
 		t = tier_of(n);
-		if (t == 0 || best[t] || ns(n)->ptext < 200 || in_furniture(n, body))
+		/* Enough paragraph text, or text in divs (div class="p") with few links. */
+		if (t == 0 || best[t] ||
+		    (ns(n)->ptext < 200 && (ns(n)->text < 400 || link_density(n) > 0.3)) ||
+		    in_furniture(n, body))
 			continue;
 		best[t] = n;
 	}
@@ -240,9 +243,9 @@ element_children(const xmlNode *n)
 }
 
 static int
-is_ancestor(const xmlNode *a, const xmlNode *n)
+is_ancestor(const xmlNode *a, const xmlNode *n, int levels)
 {
-	for (n = n->parent; n; n = n->parent)
+	for (n = n->parent; n && levels-- > 0; n = n->parent)
 		if (n == a)
 			return 1;
 	return 0;
@@ -251,18 +254,12 @@ is_ancestor(const xmlNode *a, const xmlNode *n)
 xmlNode *
 readability(struct xctx *x, htmlDocPtr doc, int flags)
 {
-	xmlNode *root = xmlDocGetRootElement(doc), *body = NULL, *n, *next, *top[5] = {NULL};
+	/* The root, not <body>: see body_of() in extract.c. */
+	xmlNode *body = xmlDocGetRootElement(doc), *n, *next, *top[5] = {NULL};
 	xmlNode *div, *parent;
 	double	 threshold;
 	int	 i, ntop = 0;
 
-	for (n = root; n; n = next_node(n, root, 1))
-		if (tag_is(n, "body")) {
-			body = n;
-			break;
-		}
-	if (body == NULL)
-		body = root;
 	if (flags & RB_STRIP_UNLIKELY) {
 		for (n = body->children; n; n = next) {
 			if (n->type == XML_ELEMENT_NODE && !tag_is(n, "a") &&
@@ -327,11 +324,14 @@ readability(struct xctx *x, htmlDocPtr doc, int flags)
 	}
 	/* Three runners-up of 3/4 the score sharing an ancestor of the best
 	 * one: the content is that ancestor. */
-	for (parent = top[0]->parent; parent && parent != body; parent = parent->parent) {
-		int shared = 0;
+	/* (Within 32 levels: on pages nested thousands deep a full search of
+	 * every ancestor for every runner-up is quadratic.) */
+	for (parent = top[0]->parent, i = 0; parent && parent != body && i < 32;
+	     parent = parent->parent, i++) {
+		int shared = 0, k;
 
-		for (i = 1; i < ntop; i++)
-			if (ns(top[i])->score >= 0.75 * ns(top[0])->score && is_ancestor(parent, top[i]))
+		for (k = 1; k < ntop; k++)
+			if (ns(top[k])->score >= 0.75 * ns(top[0])->score && is_ancestor(parent, top[k], 64))
 				shared++;
 		if (shared >= 3) {
 			top[0] = parent;

@@ -196,6 +196,29 @@ html_charset(const char *data, size_t len, const char *http_charset, char *out, 
 	return HCS_DEFAULT;
 }
 
+/* A second <html> start tag in a page (a template included twice) makes
+ * libxml2 start a second root element after the first: everything after
+ * it would be invisible to a walk from the root.  Its children join the
+ * first root. */
+static void
+merge_roots(htmlDocPtr doc)
+{
+	xmlNode *root = xmlDocGetRootElement(doc), *n, *next, *c, *cn;
+
+	for (n = root ? root->next : NULL; n; n = next) {
+		next = n->next;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		xmlUnlinkNode(n);
+		for (c = n->children; c; c = cn) {
+			cn = c->next;
+			xmlUnlinkNode(c);
+			xmlAddChild(root, c);
+		}
+		xmlFreeNode(n);
+	}
+}
+
 struct _xmlDoc *
 html_parse(const char *data, size_t len, const char *http_charset, const char *url, char *err,
 	   size_t errsz)
@@ -226,6 +249,7 @@ html_parse(const char *data, size_t len, const char *http_charset, const char *u
 		snprintf(err, errsz, "not an HTML document (libxml2 built no tree)");
 		return NULL;
 	}
+	merge_roots(doc);
 	return doc;
 }
 

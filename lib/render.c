@@ -104,10 +104,10 @@ line_prefix(struct render *r, const char *marker, int first)
 {
 	int i;
 
-	for (i = 0; i < r->quote; i++)
-		buf_adds(r->out, "> ");
 	if (r->mode == RENDER_BODY)
 		return;
+	for (i = 0; i < r->quote; i++)
+		buf_adds(r->out, "> ");
 	if (first)
 		buf_adds(r->out, marker);
 	else
