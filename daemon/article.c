@@ -516,7 +516,6 @@ article_dispatch(struct daemon *d)
 		started = 0;
 		for (h = q->hosts; h; h = h->next) {
 			struct artjob *j = h->head;
-			int            rc;
 
 			if (j == NULL || h->in_flight >= d->cfg->article_host_connections)
 				continue;
@@ -533,12 +532,10 @@ article_dispatch(struct daemon *d)
 				h->tail = NULL;
 			j->next = NULL;
 			q->queued--;
-			if ((rc = start(q, j, now)) == -1) {
-				/* Left pending in the database for a later load. */
-				job_free(j);
-				continue;
-			}
-			started++;
+			if (start(q, j, now) == -1)
+				job_free(j); /* left pending in the database for a later load */
+			else
+				started++;
 		}
 	} while (started);
 	if (q->queued < ARTQ_LOW && q->need_load)
