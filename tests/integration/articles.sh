@@ -14,7 +14,7 @@
 #     from a public address to a private one; and a feed with full text
 #     off.  Each outcome is stored with its status and retry time.
 #  2. spacing: article_host_delay between two fetches from one host, and one
-#     at a time with article_host_connections = 1.
+#     at a time with article_host_connections = 1; a [site] rule.
 #  3. gleanerd as a daemon: a failed article whose retry came due is fetched
 #     at start (charset from <meta http-equiv> only); glean refetch --wait.
 # Needs bash, python3, sqlite3 and curl; about 15 s.  VERBOSE=1 shows every
@@ -233,6 +233,7 @@ C2=$tmp/polite.conf DB2=$tmp/polite.db
 {
 	config polite 1s
 	printf '\n[feed "Gazette"]\nurl = %s/feed.xml\nallow_private_addresses = yes\n' "$G"
+	printf '\n[site "127.0.0.1"]\nremove = //blockquote\n'
 } >"$C2"
 timeout -k 5 60 "$GLEANERD" -c "$C2" -f --once >"$tmp/polite.out" 2>"$tmp/polite.err"; rc=$?
 getlog
@@ -241,6 +242,13 @@ read -r arts gap overlaps <<<"$("$PY" "$tmp/t.py" spacing "$tmp/log.json" "/page
 expect "article_host_delay = 1s: fetches from one host start at least 1 s apart, one at a time" \
 	"rc=$rc; $arts article requests, smallest gap between starts $gap s, overlaps $overlaps" \
 	eval '[ "$rc" -eq 0 ] && ge "$arts" 4 && "$PY" -c "import sys; sys.exit(not float(sys.argv[1]) >= 0.95)" "$gap" && [ "$overlaps" = 0 ]'
+
+t2=$(sq "$DB2" "SELECT a.text FROM items i JOIN articles a ON a.id = i.article_id WHERE i.guid LIKE '%/story'")
+expect "a [site] rule (remove = //blockquote) is applied to that host's pages" \
+	"quote in the first run: $(contains "$show" "We never once" && echo yes || echo no); in this one: $(contains "$t2" "We never once" && echo yes || echo no); $(grep -m 1 'site' "$tmp/polite.err")" \
+	eval 'contains "$t2" "The light was automated" && ! contains "$t2" "We never once" && contains "$show" "We never once"'
+expect "no sanitizer report from the second --once" "$(grep -m 3 -E 'Sanitizer|runtime error' "$tmp/polite.err")" \
+	sanitizer_clean "$tmp/polite.err"
 
 # ========================================================= 3. daemon
 # A day passes for the 404 page, which is fixed meanwhile: the daemon

@@ -328,7 +328,7 @@ test_full(void **state)
 	assert_string_equal(f->headers[2], "Accept:");
 	assert_int_equal(f->max_age, 30 * 86400);
 	assert_int_equal(f->max_items, 200);
-	assert_int_equal(f->line, 21);
+	assert_int_equal(f->line, 22);
 
 	/* Unset per-feed keys: the global setting. */
 	f = &cf->feeds[1];
@@ -346,14 +346,14 @@ test_full(void **state)
 	assert_int_equal(f->nheaders, 0);
 	assert_int_equal(f->max_age, 0);
 	assert_int_equal(f->max_items, 0);
-	assert_int_equal(f->line, 38);
+	assert_int_equal(f->line, 39);
 
 	assert_int_equal(cf->nsites, 1);
 	s = &cf->sites[0];
 	assert_string_equal(s->host, "example.com");
 	assert_string_equal(s->content, "article .post-body");
 	assert_string_equal(s->remove, ".share, .related, aside");
-	assert_int_equal(s->line, 41);
+	assert_int_equal(s->line, 42);
 	config_free(cf);
 }
 
