@@ -56,9 +56,31 @@ source_url(const struct store_item *it, const struct store_article *a)
 	return nonempty(a ? a->final_url : NULL, nonempty(it->url, it->article_url));
 }
 
+/* Why the item's own text is shown: its article is not extracted (yet). */
+static void
+article_note(FILE *fp, const struct store_article *raw)
+{
+	char when[32];
+
+	if (raw == NULL || raw->status == NULL || !strcmp(raw->status, "extracted"))
+		return;
+	if (!strcmp(raw->status, "pending")) {
+		fprintf(fp, "(the article has not been fetched yet)\n");
+		return;
+	}
+	fprintf(fp, "(article not extracted: %s", raw->status);
+	if (raw->error && *raw->error)
+		fprintf(fp, ": %s", raw->error);
+	if (raw->next_attempt != DATE_NONE) {
+		cli_datetime(raw->next_attempt, when, sizeof(when));
+		fprintf(fp, "; next attempt %s", when);
+	}
+	fprintf(fp, ")\n");
+}
+
 static void
 show_text(const struct show *o, const struct store_item *it, const struct store_article *a,
-	  const struct blocks *bl)
+	  const struct store_article *raw, const struct blocks *bl)
 {
 	const char *url = source_url(it, a);
 	const char *site = nonempty(a ? a->site_name : NULL, it->feed_title);
@@ -108,6 +130,12 @@ show_text(const struct show *o, const struct store_item *it, const struct store_
 		default:
 			cli_put_wrapped(o->fp, "", b->text, o->width);
 		}
+		sep = 1;
+	}
+	if (a == NULL && raw && raw->status && strcmp(raw->status, "extracted") != 0) {
+		if (sep)
+			fputc('\n', o->fp);
+		article_note(o->fp, raw);
 		sep = 1;
 	}
 	if (url)
@@ -226,13 +254,12 @@ on_item(void *ud, const struct store_item *it)
 		store_article_clear(&art);
 		return 0;
 	}
-	a = extracted(a);
-	if (a == NULL)
+	if (extracted(a) == NULL)
 		render_item(&bl, it);
 	if (o->format == FMT_HTML)
-		show_html(o, it, a, &bl);
+		show_html(o, it, extracted(a), &bl);
 	else
-		show_text(o, it, a, &bl);
+		show_text(o, it, extracted(a), a, &bl);
 	blocks_free(&bl);
 	store_article_clear(&art);
 	return 0;

@@ -164,6 +164,24 @@ expect "glean show: site, title, byline and date first, the source URL last" \
 		grep -q "^Morag Campbell · 2024-01-01" "$tmp/show.txt" &&
 		[ "$(tail -n 1 "$tmp/show.txt")" = "$G/story.html" ]'
 
+# On a terminal (a pty 50 columns wide, no pager): wrapped under the markers.
+if command -v script >/dev/null 2>&1; then
+	script -qec "stty cols 50 rows 100; PAGER= '$GLEAN' --db '$DB' show --keep-unread $(item_id story)" /dev/null 2>&1 |
+		tr -d '\r' >"$tmp/tty.txt"
+	wide=$(grep -v '^http' "$tmp/tty.txt" | awk 'length($0) > 50' | head -n 2)
+	expect "glean show on a terminal wraps at its width, under list and quote markers" \
+		"lines over 50: '$wide'; $(grep -A1 '^- Wicks' "$tmp/tty.txt" | tr '\n' '|') $(grep -A1 '^> We never' "$tmp/tty.txt" | tr '\n' '|')" \
+		eval '[ -z "$wide" ] && grep -A1 "^- Wicks" "$tmp/tty.txt" | tail -n 1 | grep -q "^  [a-z]" &&
+			grep -A1 "^> We never" "$tmp/tty.txt" | tail -n 1 | grep -q "^> [a-z]" &&
+			grep -q "^## Life on the rock$" "$tmp/tty.txt"'
+else
+	echo "# skipped: glean show on a terminal (no script(1))"
+fi
+"$GLEAN" --db "$DB" show --keep-unread "$(item_id flaky)" >"$tmp/show404.txt" 2>&1
+expect "glean show of an item whose article failed: its own text and why" "$(cat "$tmp/show404.txt")" \
+	eval 'grep -q "^A page that 404s until fixed.$" "$tmp/show404.txt" &&
+		grep -q "article not extracted: http_error: HTTP 404; next attempt" "$tmp/show404.txt"'
+
 # Two items, one article (the print edition's canonical URL is the story's).
 a1=$(art print id)
 a2=$(art story id)
