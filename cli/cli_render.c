@@ -245,7 +245,7 @@ static void
 put_line(FILE *fp, const char *indent, const char *line, size_t len, int width)
 {
 	struct buf  cont, text;
-	size_t      m, col, ind;
+	size_t	    m, col, ind;
 	const char *p, *w, *end;
 
 	buf_init(&cont, 0);

@@ -73,7 +73,8 @@ cmd_refetch(int argc, char **argv)
 		req[8] = '\0';
 	if (cli_daemon_request(req, wait) != 0) {
 		printf("article %lld is due now; gleanerd is not running, it will be fetched when "
-		       "gleanerd starts\n", (long long)article);
+		       "gleanerd starts\n",
+		       (long long)article);
 		return EXIT_OK;
 	}
 	if (!wait)

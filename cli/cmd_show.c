@@ -16,10 +16,10 @@
 enum { FMT_TEXT, FMT_HTML, FMT_JSON };
 
 struct show {
-	FILE *fp;
-	int   format, width, found, was_read;
+	FILE	     *fp;
+	int	      format, width, found, was_read;
 	struct store *s;
-	int   db_error;
+	int	      db_error;
 };
 
 /* An extracted article, or NULL: what the reader view is made of. */
@@ -41,9 +41,9 @@ byline(const struct store_item *it, const struct store_article *a, char *out, si
 	char	    when[32] = "";
 	const char *who = nonempty(a ? a->byline : NULL, it->author);
 	int64_t	    t = a && a->published != DATE_NONE ? a->published
-		    : it->published != DATE_NONE	 ? it->published
-		    : it->updated != DATE_NONE		 ? it->updated
-							 : DATE_NONE;
+			: it->published != DATE_NONE   ? it->published
+			: it->updated != DATE_NONE     ? it->updated
+						       : DATE_NONE;
 
 	if (t != DATE_NONE)
 		cli_datetime(t, when, sizeof(when));
@@ -230,11 +230,11 @@ show_html(const struct show *o, const struct store_item *it, const struct store_
 static int
 on_item(void *ud, const struct store_item *it)
 {
-	struct show	    *o = ud;
-	struct blocks	     bl = {0};
-	struct store_article art;
+	struct show		   *o = ud;
+	struct blocks		    bl = {0};
+	struct store_article	    art;
 	const struct store_article *a = NULL;
-	int		     rc;
+	int			    rc;
 
 	o->found = 1;
 	o->was_read = it->read;

@@ -23,29 +23,29 @@
 
 #include "gleanerd.h"
 
-#define ARTQ_MAX  512 /* jobs held in memory */
-#define ARTQ_LOW  64  /* load more below this */
+#define ARTQ_MAX 512  /* jobs held in memory */
+#define ARTQ_LOW 64   /* load more below this */
 #define ARTQ_IDLE 300 /* seconds between looks at the database when nothing is due */
 
 struct arthost;
 
 struct artjob {
-	int64_t         id, feed_id;
-	char           *url;
-	char           *feed_url;
-	int             attempts;
+	int64_t		id, feed_id;
+	char	       *url;
+	char	       *feed_url;
+	int		attempts;
 	struct arthost *host;
-	struct artjob  *next;      /* in the host's queue, or in flight */
+	struct artjob  *next; /* in the host's queue, or in flight */
 	struct artq    *q;
-	struct buf      body;
-	int             not_html;
-	char            ctype[128];
+	struct buf	body;
+	int		not_html;
+	char		ctype[128];
 };
 
 struct arthost {
-	char           *name;
-	int             in_flight;
-	double          next_start;    /* article_host_delay after the last start */
+	char	       *name;
+	int		in_flight;
+	double		next_start; /* article_host_delay after the last start */
 	struct artjob  *head, *tail;
 	struct arthost *next;
 };
@@ -53,13 +53,13 @@ struct arthost {
 struct artq {
 	struct daemon  *d;
 	struct arthost *hosts;
-	struct artjob  *flying;        /* in flight */
-	size_t          queued;
-	int             in_flight;
-	int             need_load;
-	double          next_due;      /* the next retry in the database, 0 if none */
-	double          last_load;
-	ev_timer        timer;
+	struct artjob  *flying; /* in flight */
+	size_t		queued;
+	int		in_flight;
+	int		need_load;
+	double		next_due; /* the next retry in the database, 0 if none */
+	double		last_load;
+	ev_timer	timer;
 };
 
 static char *
@@ -165,7 +165,7 @@ job_drop(struct artq *q, int64_t id)
 
 struct loadctx {
 	struct artq *q;
-	int          added;
+	int	     added;
 };
 
 static int
@@ -174,7 +174,7 @@ load_one(void *ud, const struct store_article_job *sj)
 	struct loadctx *lc = ud;
 	struct artq    *q = lc->q;
 	struct artjob  *j;
-	char           *hn;
+	char	       *hn;
 
 	if (q->queued >= ARTQ_MAX)
 		return 1;
@@ -211,7 +211,7 @@ static void
 load(struct artq *q, double now)
 {
 	struct loadctx lc = {q, 0};
-	int64_t        next = DATE_NONE;
+	int64_t	       next = DATE_NONE;
 
 	q->need_load = 0;
 	q->last_load = now;
@@ -262,7 +262,7 @@ site_for(const struct config *cfg, const char *host)
 
 	for (i = 0; i < cfg->nsites; i++) {
 		const char *s = cfg->sites[i].host;
-		size_t      sl = strlen(s);
+		size_t	    sl = strlen(s);
 
 		if (!strcasecmp(host, s) ||
 		    (hl > sl && host[hl - sl - 1] == '.' && !strcasecmp(host + hl - sl, s)))
@@ -292,9 +292,9 @@ extract(struct artq *q, struct artjob *j, const struct xfer_result *r, struct ar
 	struct article_fetch *f, char *err, size_t errsz)
 {
 	const struct config_site *site;
-	struct extract_opts       o = {0};
-	char                      cs[64], *host, *content = NULL, *remove = NULL;
-	int                       rc;
+	struct extract_opts	  o = {0};
+	char			  cs[64], *host, *content = NULL, *remove = NULL;
+	int			  rc;
 
 	o.url = r->final_url ? r->final_url : j->url;
 	if (r->content_type && charset_from_content_type(r->content_type, cs, sizeof(cs)) == 0)
@@ -328,15 +328,15 @@ extract(struct artq *q, struct artjob *j, const struct xfer_result *r, struct ar
 static void
 on_done(void *ud, struct xfer_result *r)
 {
-	struct artjob       *j = ud;
-	struct artq         *q = j->q;
-	struct daemon       *d = q->d;
-	struct article       a;
+	struct artjob	    *j = ud;
+	struct artq	    *q = j->q;
+	struct daemon	    *d = q->d;
+	struct article	     a;
 	struct article_fetch f = {0};
-	char                 err[512] = "";
-	double               now = daemon_now(d);
-	int64_t              kept = j->id;
-	int                  rc;
+	char		     err[512] = "";
+	double		     now = daemon_now(d);
+	int64_t		     kept = j->id;
+	int		     rc;
 
 	memset(&a, 0, sizeof(a));
 	{
@@ -362,7 +362,8 @@ on_done(void *ud, struct xfer_result *r)
 		snprintf(err, sizeof(err), "not an HTML page (Content-Type %s)", j->ctype);
 	} else if (r->too_large || j->body.truncated) {
 		f.status = ART_TOO_LARGE;
-		snprintf(err, sizeof(err), "%s", r->error[0] ? r->error : "page larger than max_body");
+		snprintf(err, sizeof(err), "%s",
+			 r->error[0] ? r->error : "page larger than max_body");
 	} else if (r->blocked_private) {
 		f.status = ART_ERROR;
 		f.permanent = 1;
@@ -372,7 +373,8 @@ on_done(void *ud, struct xfer_result *r)
 		snprintf(err, sizeof(err), "%s", r->error);
 	} else if (r->code != CURLE_OK) {
 		f.status = ART_ERROR;
-		snprintf(err, sizeof(err), "%s", r->error[0] ? r->error : curl_easy_strerror(r->code));
+		snprintf(err, sizeof(err), "%s",
+			 r->error[0] ? r->error : curl_easy_strerror(r->code));
 	} else if (r->http_status < 200 || r->http_status >= 300) {
 		f.status = ART_HTTP_ERROR;
 		snprintf(err, sizeof(err), "HTTP %ld", r->http_status);
@@ -439,10 +441,10 @@ job_config_feed(const struct daemon *d, const struct artjob *j)
 static int
 start(struct artq *q, struct artjob *j, double now)
 {
-	struct daemon            *d = q->d;
+	struct daemon		 *d = q->d;
 	const struct config_feed *cf = job_config_feed(d, j);
-	struct xfer_opts          o = {0};
-	int64_t                   into = 0;
+	struct xfer_opts	  o = {0};
+	int64_t			  into = 0;
 
 	if (store_article_joined(d->store, j->id, &into) == 0 && into) {
 		log_info("%s: joins an article stored already", j->url);
@@ -480,7 +482,7 @@ timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	double       now = daemon_now(q->d);
+	double now = daemon_now(q->d);
 
 	/* A retry came due, or a while passed (glean refetch without a
 	 * running daemon's notice, rows another process made due). */
@@ -503,8 +505,8 @@ article_dispatch(struct daemon *d)
 {
 	struct artq    *q = d->artq;
 	struct arthost *h;
-	double          now = daemon_now(d), wake = -1;
-	int             started;
+	double		now = daemon_now(d), wake = -1;
+	int		started;
 
 	if (q == NULL || d->stopping)
 		return;

@@ -22,14 +22,14 @@
 #include "store_int.h"
 
 #define RETRY_FIRST (10 * 60)
-#define RETRY_CAP   (24 * 3600)
-#define RETRY_4XX   (24 * 3600)
+#define RETRY_CAP (24 * 3600)
+#define RETRY_4XX (24 * 3600)
 #define DUE_STATUSES "('pending', 'http_error', 'timeout', 'error')"
 
 static const char *const status_names[] = {
-	[ART_PENDING] = "pending",	 [ART_EXTRACTED] = "extracted", [ART_HTTP_ERROR] = "http_error",
-	[ART_NOT_HTML] = "not_html",	 [ART_TOO_LARGE] = "too_large", [ART_TIMEOUT] = "timeout",
-	[ART_EMPTY] = "empty",		 [ART_ERROR] = "error",
+    [ART_PENDING] = "pending",	 [ART_EXTRACTED] = "extracted", [ART_HTTP_ERROR] = "http_error",
+    [ART_NOT_HTML] = "not_html", [ART_TOO_LARGE] = "too_large", [ART_TIMEOUT] = "timeout",
+    [ART_EMPTY] = "empty",	 [ART_ERROR] = "error",
 };
 
 const char *
@@ -68,7 +68,7 @@ static int
 run2(struct store *s, const char *sql, int64_t a, int64_t b)
 {
 	sqlite3_stmt *st = prepare(s, sql);
-	int           rc;
+	int	      rc;
 
 	if (st == NULL)
 		return STORE_ERR;
@@ -87,7 +87,7 @@ store_articles_due(struct store *s, int64_t now, int64_t limit,
 	/* The newest item's feed comes with max() (SQLite takes bare columns
 	 * from the row that gave the maximum). */
 	sqlite3_stmt *st;
-	int           rc;
+	int	      rc;
 
 	if (next)
 		*next = DATE_NONE;
@@ -139,7 +139,7 @@ int64_t
 store_article_backoff(const struct article_fetch *r, int attempts)
 {
 	int64_t wait;
-	int     h = r->http_status;
+	int	h = r->http_status;
 
 	switch (r->status) {
 	case ART_HTTP_ERROR:
@@ -175,7 +175,7 @@ static int
 find_alias(struct store *s, int64_t id, char *const keys[2], int64_t *other)
 {
 	sqlite3_stmt *st;
-	int           rc, i;
+	int	      rc, i;
 
 	/* url is UNIQUE (indexed); final_url has no index in schema v1, so
 	 * the second half scans: a few ms per fetch at 100,000 articles. */
@@ -238,9 +238,9 @@ write_result(struct store *s, int64_t id, int64_t now, const struct article_fetc
 	     const char *alias, int attempts)
 {
 	const struct article *a = r->a;
-	sqlite3_stmt         *st;
-	int64_t               wait = store_article_backoff(r, attempts);
-	int                   rc;
+	sqlite3_stmt	     *st;
+	int64_t		      wait = store_article_backoff(r, attempts);
+	int		      rc;
 
 	/* A failure keeps the text of an earlier success (a refetch that
 	 * failed must not lose what a reader had). */
@@ -293,7 +293,7 @@ static int
 row_state(struct store *s, int64_t id, int *status, int *attempts)
 {
 	sqlite3_stmt *st = prepare(s, "SELECT status, attempts FROM articles WHERE id = ?1");
-	int           rc;
+	int	      rc;
 
 	if (st == NULL)
 		return STORE_ERR;
@@ -319,7 +319,7 @@ store_article_done(struct store *s, int64_t id, int64_t now, const struct articl
 {
 	char   *keys[2] = {NULL, NULL}, *alias;
 	int64_t other = 0, into = id;
-	int     rc, status, attempts, ostatus, oattempts;
+	int	rc, status, attempts, ostatus, oattempts;
 
 	if (kept)
 		*kept = id;
@@ -377,8 +377,8 @@ int
 store_article_joined(struct store *s, int64_t id, int64_t *into)
 {
 	sqlite3_stmt *st;
-	int64_t       other = 0;
-	int           rc;
+	int64_t	      other = 0;
+	int	      rc;
 
 	*into = 0;
 	st = prepare(s, "SELECT b.id FROM articles a JOIN articles b ON b.final_url = a.url"
@@ -396,7 +396,7 @@ store_article_joined(struct store *s, int64_t id, int64_t *into)
 	if ((rc = store_begin(s)) != 0)
 		return rc;
 	if ((rc = run2(s, "UPDATE items SET article_id = ?2 WHERE article_id = ?1", id, other)) !=
-		    0 ||
+		0 ||
 	    (rc = run2(s, "DELETE FROM articles WHERE id = ?1", id, 0)) != 0) {
 		store_rollback(s);
 		return rc;
@@ -410,9 +410,9 @@ int
 store_article_refetch(struct store *s, int64_t item_id, int64_t now, int64_t *article_id)
 {
 	sqlite3_stmt *st;
-	char         *norm = NULL, *link = NULL;
-	int64_t       aid = 0;
-	int           rc, full = 0;
+	char	     *norm = NULL, *link = NULL;
+	int64_t	      aid = 0;
+	int	      rc, full = 0;
 
 	if ((rc = store_begin(s)) != 0)
 		return rc;
@@ -473,8 +473,10 @@ store_article_refetch(struct store *s, int64_t item_id, int64_t now, int64_t *ar
 			goto err;
 	}
 	/* attempts start again: a forced fetch gets a full retry schedule. */
-	if ((rc = run2(s, "UPDATE articles SET status = 'pending', next_attempt = ?2, attempts = 0"
-			  " WHERE id = ?1", aid, now)) != 0)
+	if ((rc = run2(s,
+		       "UPDATE articles SET status = 'pending', next_attempt = ?2, attempts = 0"
+		       " WHERE id = ?1",
+		       aid, now)) != 0)
 		goto err;
 	free(link);
 	free(norm);
@@ -492,7 +494,7 @@ int
 store_article_get(struct store *s, int64_t id, struct store_article *a)
 {
 	sqlite3_stmt *st;
-	int           rc;
+	int	      rc;
 
 	memset(a, 0, sizeof(*a));
 	st = prepare(s, "SELECT id, url, final_url, status, error, http_status, attempts, title,"
@@ -519,8 +521,8 @@ store_article_get(struct store *s, int64_t id, struct store_article *a)
 		a->html = store_col_dup(st, 13);
 		a->text = store_col_dup(st, 14);
 		a->published = store_col_time(st, 15);
-		a->word_count = sqlite3_column_type(st, 16) == SQLITE_NULL
-					? -1 : sqlite3_column_int64(st, 16);
+		a->word_count =
+		    sqlite3_column_type(st, 16) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 16);
 		a->fetched_at = store_col_time(st, 17);
 		a->next_attempt = store_col_time(st, 18);
 		rc = 0;

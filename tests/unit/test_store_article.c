@@ -18,22 +18,22 @@
 #include "testutil.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define DAY      86400
-#define T0       INT64_C(1700000000)
+#define DAY 86400
+#define T0 INT64_C(1700000000)
 
 struct tdb {
-	char          dir[256];
-	char          path[300];
+	char	      dir[256];
+	char	      path[300];
 	struct store *s;
-	sqlite3      *raw;
+	sqlite3	     *raw;
 };
 
 static void
 rm_dir(const char *dir)
 {
-	DIR           *d = opendir(dir);
+	DIR	      *d = opendir(dir);
 	struct dirent *e;
-	char           p[512];
+	char	       p[512];
 
 	if (d == NULL)
 		return;
@@ -52,7 +52,7 @@ setup(void **state)
 {
 	struct tdb *t = calloc(1, sizeof(*t));
 	const char *tmp = getenv("TMPDIR");
-	char        err[512];
+	char	    err[512];
 
 	if (t == NULL)
 		return -1;
@@ -105,10 +105,10 @@ sql_exec(struct tdb *t, const char *fmt, ...)
 static int64_t
 q_int(struct tdb *t, const char *fmt, ...)
 {
-	va_list       ap;
-	char         *sql;
+	va_list	      ap;
+	char	     *sql;
 	sqlite3_stmt *st;
-	int64_t       v = -1;
+	int64_t	      v = -1;
 
 	va_start(ap, fmt);
 	sql = sqlite3_vmprintf(fmt, ap);
@@ -116,7 +116,8 @@ q_int(struct tdb *t, const char *fmt, ...)
 	if (sqlite3_prepare_v2(t->raw, sql, -1, &st, NULL) != SQLITE_OK)
 		fail_msg("%s: %s", sql, sqlite3_errmsg(t->raw));
 	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_type(st, 0) == SQLITE_NULL ? INT64_MIN : sqlite3_column_int64(st, 0);
+		v = sqlite3_column_type(st, 0) == SQLITE_NULL ? INT64_MIN
+							      : sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	sqlite3_free(sql);
 	return v;
@@ -125,8 +126,8 @@ q_int(struct tdb *t, const char *fmt, ...)
 static char *
 q_text(struct tdb *t, const char *fmt, ...)
 {
-	va_list       ap;
-	char         *sql, *v = NULL;
+	va_list	      ap;
+	char	     *sql, *v = NULL;
 	sqlite3_stmt *st;
 
 	va_start(ap, fmt);
@@ -141,16 +142,16 @@ q_text(struct tdb *t, const char *fmt, ...)
 	return v;
 }
 
-#define assert_sql_str(t, expected, ...)                                                        \
-	do {                                                                                    \
-		char *v_ = q_text((t), __VA_ARGS__);                                            \
-		if (v_ == NULL || strcmp(v_, (expected)) != 0) {                                \
-			print_error("%s gives \"%s\", expected \"%s\"\n", #__VA_ARGS__,         \
-				    v_ ? v_ : "(null)", (expected));                            \
-			free(v_);                                                               \
-			fail();                                                                 \
-		}                                                                               \
-		free(v_);                                                                       \
+#define assert_sql_str(t, expected, ...)                                                           \
+	do {                                                                                       \
+		char *v_ = q_text((t), __VA_ARGS__);                                               \
+		if (v_ == NULL || strcmp(v_, (expected)) != 0) {                                   \
+			print_error("%s gives \"%s\", expected \"%s\"\n", #__VA_ARGS__,            \
+				    v_ ? v_ : "(null)", (expected));                               \
+			free(v_);                                                                  \
+			fail();                                                                    \
+		}                                                                                  \
+		free(v_);                                                                          \
 	} while (0)
 
 /* The full-text index agrees with its content (the view). */
@@ -178,17 +179,19 @@ static void
 ingest(struct tdb *t, int64_t feed, const char *const (*v)[2], const int64_t *pub, size_t n)
 {
 	struct ingest_result r;
-	struct buf           b;
-	struct feed         *f;
-	size_t               i;
-	char                 d[21];
+	struct buf	     b;
+	struct feed	    *f;
+	size_t		     i;
+	char		     d[21];
 
 	buf_init(&b, 0);
-	buf_adds(&b, "<rss version=\"2.0\"><channel><title>T</title><link>https://example.org/</link>");
+	buf_adds(&b,
+		 "<rss version=\"2.0\"><channel><title>T</title><link>https://example.org/</link>");
 	for (i = 0; i < n; i++) {
 		date_format(pub[i], d);
-		buf_printf(&b, "<item><guid>%s</guid><link>%s</link><title>%s</title>"
-			       "<description>summary of %s</description><pubDate>%s</pubDate></item>",
+		buf_printf(&b,
+			   "<item><guid>%s</guid><link>%s</link><title>%s</title>"
+			   "<description>summary of %s</description><pubDate>%s</pubDate></item>",
 			   v[i][0], v[i][0], v[i][1], v[i][1], d);
 	}
 	buf_adds(&b, "</channel></rss>");
@@ -209,9 +212,9 @@ article_url_id(struct tdb *t, const char *url)
 
 struct due {
 	int64_t id[16];
-	char    url[16][128];
+	char	url[16][128];
 	int64_t feed[16];
-	size_t  n;
+	size_t	n;
 };
 
 static int
@@ -249,17 +252,17 @@ fill_article(struct article *a, const char *title, const char *text, const char 
 static void
 test_due_order(void **state)
 {
-	struct tdb              *t = *state;
-	int64_t                  on = add_feed(t, "https://a.example/feed", 1);
-	int64_t                  off = add_feed(t, "https://b.example/feed", 1);
-	const char *const        va[][2] = {{"https://example.com/old", "old"},
-					     {"https://example.com/new", "new"},
-					     {"https://example.com/mid", "mid"}};
-	const int64_t            pa[] = {T0 - 3 * DAY, T0 - DAY, T0 - 2 * DAY};
-	const char *const        vb[][2] = {{"https://example.net/x", "x"}};
-	const int64_t            pb[] = {T0};
-	struct due               d = {0};
-	int64_t                  next = 0;
+	struct tdb	 *t = *state;
+	int64_t		  on = add_feed(t, "https://a.example/feed", 1);
+	int64_t		  off = add_feed(t, "https://b.example/feed", 1);
+	const char *const va[][2] = {{"https://example.com/old", "old"},
+				     {"https://example.com/new", "new"},
+				     {"https://example.com/mid", "mid"}};
+	const int64_t	  pa[] = {T0 - 3 * DAY, T0 - DAY, T0 - 2 * DAY};
+	const char *const vb[][2] = {{"https://example.net/x", "x"}};
+	const int64_t	  pb[] = {T0};
+	struct due	  d = {0};
+	int64_t		  next = 0;
 
 	ingest(t, on, va, pa, NELEM(va));
 	ingest(t, off, vb, pb, NELEM(vb));
@@ -325,13 +328,13 @@ test_backoff(void **state)
 static void
 test_done_extracted(void **state)
 {
-	struct tdb          *t = *state;
-	int64_t              feed = add_feed(t, "https://a.example/feed", 1), id, kept = 0;
+	struct tdb	    *t = *state;
+	int64_t		     feed = add_feed(t, "https://a.example/feed", 1), id, kept = 0;
 	const char *const    v[][2] = {{"https://example.com/story", "Story"}};
-	const int64_t        p[] = {T0};
-	struct article       a;
+	const int64_t	     p[] = {T0};
+	struct article	     a;
 	struct article_fetch r = {.status = ART_EXTRACTED, .http_status = 200, .retry_after = -1};
-	struct due           d = {0};
+	struct due	     d = {0};
 
 	ingest(t, feed, v, p, 1);
 	id = article_url_id(t, "https://example.com/story");
@@ -340,29 +343,35 @@ test_done_extracted(void **state)
 	r.final_url = "https://example.com/story?utm_source=rss";
 	assert_int_equal(store_article_done(t->s, id, T0 + 5, &r, &kept), 0);
 	assert_int_equal(kept, id);
-	assert_sql_str(t, "extracted", "SELECT status FROM articles WHERE id = %lld", (long long)id);
+	assert_sql_str(t, "extracted", "SELECT status FROM articles WHERE id = %lld",
+		       (long long)id);
 	assert_sql_str(t, "The story", "SELECT title FROM articles WHERE id = %lld", (long long)id);
-	assert_sql_str(t, "Ada Writer", "SELECT byline FROM articles WHERE id = %lld", (long long)id);
+	assert_sql_str(t, "Ada Writer", "SELECT byline FROM articles WHERE id = %lld",
+		       (long long)id);
 	assert_sql_str(t, "https://example.com/story",
 		       "SELECT final_url FROM articles WHERE id = %lld", (long long)id);
-	assert_int_equal(q_int(t, "SELECT next_attempt FROM articles WHERE id = %lld", (long long)id),
-			 INT64_MIN);
-	assert_int_equal(q_int(t, "SELECT attempts FROM articles WHERE id = %lld", (long long)id), 1);
+	assert_int_equal(
+	    q_int(t, "SELECT next_attempt FROM articles WHERE id = %lld", (long long)id),
+	    INT64_MIN);
+	assert_int_equal(q_int(t, "SELECT attempts FROM articles WHERE id = %lld", (long long)id),
+			 1);
 	assert_int_equal(q_int(t, "SELECT fetched_at FROM articles WHERE id = %lld", (long long)id),
 			 T0 + 5);
 	assert_int_equal(q_int(t, "SELECT word_count FROM articles WHERE id = %lld", (long long)id),
 			 42);
-	assert_int_equal(q_int(t, "SELECT count(*) FROM items_fts WHERE items_fts MATCH 'zeppelins'"),
-			 1);
+	assert_int_equal(
+	    q_int(t, "SELECT count(*) FROM items_fts WHERE items_fts MATCH 'zeppelins'"), 1);
 	assert_fts_ok(t);
 	assert_int_equal(store_articles_due(t->s, T0 + 10 * DAY, 0, on_due, &d, NULL), 0);
 	assert_int_equal(d.n, 0);
 
 	/* Refetch, then a 500: the text stays, the status says what happened. */
 	{
-		int64_t                 item = q_int(t, "SELECT id FROM items"), aid = 0;
-		struct article_fetch    e = {.status = ART_HTTP_ERROR, .http_status = 500,
-					     .error = "HTTP 500", .retry_after = -1};
+		int64_t		     item = q_int(t, "SELECT id FROM items"), aid = 0;
+		struct article_fetch e = {.status = ART_HTTP_ERROR,
+					  .http_status = 500,
+					  .error = "HTTP 500",
+					  .retry_after = -1};
 
 		assert_int_equal(store_article_refetch(t->s, item, T0 + 100, &aid), 0);
 		assert_int_equal(aid, id);
@@ -371,10 +380,12 @@ test_done_extracted(void **state)
 		assert_int_equal(store_article_done(t->s, id, T0 + 200, &e, NULL), 0);
 		assert_sql_str(t, "http_error", "SELECT status FROM articles WHERE id = %lld",
 			       (long long)id);
-		assert_int_equal(q_int(t, "SELECT http_status FROM articles WHERE id = %lld",
-				       (long long)id), 500);
-		assert_int_equal(q_int(t, "SELECT next_attempt FROM articles WHERE id = %lld",
-				       (long long)id), T0 + 200 + 600);
+		assert_int_equal(
+		    q_int(t, "SELECT http_status FROM articles WHERE id = %lld", (long long)id),
+		    500);
+		assert_int_equal(
+		    q_int(t, "SELECT next_attempt FROM articles WHERE id = %lld", (long long)id),
+		    T0 + 200 + 600);
 		assert_sql_str(t, "First paragraph about zeppelins.\n\nSecond.",
 			       "SELECT text FROM articles WHERE id = %lld", (long long)id);
 	}
@@ -385,30 +396,33 @@ test_done_extracted(void **state)
 static void
 test_done_404(void **state)
 {
-	struct tdb          *t = *state;
-	int64_t              feed = add_feed(t, "https://a.example/feed", 1), id;
+	struct tdb	    *t = *state;
+	int64_t		     feed = add_feed(t, "https://a.example/feed", 1), id;
 	const char *const    v[][2] = {{"https://example.com/gone", "Gone"}};
-	const int64_t        p[] = {T0};
-	struct article_fetch r = {.status = ART_HTTP_ERROR, .http_status = 404, .error = "HTTP 404",
-				  .retry_after = -1};
-	int                  i;
+	const int64_t	     p[] = {T0};
+	struct article_fetch r = {
+	    .status = ART_HTTP_ERROR, .http_status = 404, .error = "HTTP 404", .retry_after = -1};
+	int i;
 
 	ingest(t, feed, v, p, 1);
 	id = article_url_id(t, "https://example.com/gone");
 	assert_int_equal(store_article_done(t->s, id, T0, &r, NULL), 0);
-	assert_sql_str(t, "http_error", "SELECT status FROM articles WHERE id = %lld", (long long)id);
-	assert_int_equal(q_int(t, "SELECT http_status FROM articles WHERE id = %lld", (long long)id),
-			 404);
+	assert_sql_str(t, "http_error", "SELECT status FROM articles WHERE id = %lld",
+		       (long long)id);
+	assert_int_equal(
+	    q_int(t, "SELECT http_status FROM articles WHERE id = %lld", (long long)id), 404);
 	assert_sql_str(t, "HTTP 404", "SELECT error FROM articles WHERE id = %lld", (long long)id);
-	assert_int_equal(q_int(t, "SELECT next_attempt FROM articles WHERE id = %lld", (long long)id),
-			 T0 + DAY);
+	assert_int_equal(
+	    q_int(t, "SELECT next_attempt FROM articles WHERE id = %lld", (long long)id), T0 + DAY);
 	/* The item is still there, with its article's status. */
-	assert_sql_str(t, "http_error", "SELECT a.status FROM items i JOIN articles a"
-					" ON a.id = i.article_id");
+	assert_sql_str(t, "http_error",
+		       "SELECT a.status FROM items i JOIN articles a"
+		       " ON a.id = i.article_id");
 	for (i = 1; i < ARTICLE_MAX_4XX; i++)
 		assert_int_equal(store_article_done(t->s, id, T0 + i * DAY, &r, NULL), 0);
-	assert_int_equal(q_int(t, "SELECT next_attempt FROM articles WHERE id = %lld", (long long)id),
-			 INT64_MIN);
+	assert_int_equal(
+	    q_int(t, "SELECT next_attempt FROM articles WHERE id = %lld", (long long)id),
+	    INT64_MIN);
 	assert_int_equal(q_int(t, "SELECT attempts FROM articles WHERE id = %lld", (long long)id),
 			 ARTICLE_MAX_4XX);
 	/* A gone article: STORE_NOTFOUND, nothing else changes. */
@@ -419,16 +433,16 @@ test_done_404(void **state)
 static void
 test_dedupe_canonical(void **state)
 {
-	struct tdb          *t = *state;
-	int64_t              f1 = add_feed(t, "https://a.example/feed", 1);
-	int64_t              f2 = add_feed(t, "https://b.example/feed", 1);
+	struct tdb	    *t = *state;
+	int64_t		     f1 = add_feed(t, "https://a.example/feed", 1);
+	int64_t		     f2 = add_feed(t, "https://b.example/feed", 1);
 	const char *const    v1[][2] = {{"https://example.com/print/7", "Seven (print)"}};
 	const char *const    v2[][2] = {{"https://example.com/news/7", "Seven"}};
-	const int64_t        p[] = {T0};
-	int64_t              print, news, kept = 0;
-	struct article       a;
+	const int64_t	     p[] = {T0};
+	int64_t		     print, news, kept = 0;
+	struct article	     a;
 	struct article_fetch r = {.status = ART_EXTRACTED, .http_status = 200, .retry_after = -1};
-	struct due           d = {0};
+	struct due	     d = {0};
 
 	ingest(t, f1, v1, p, 1);
 	ingest(t, f2, v2, p, 1);
@@ -443,11 +457,12 @@ test_dedupe_canonical(void **state)
 	assert_int_equal(kept, news);
 	assert_int_equal(q_int(t, "SELECT count(*) FROM articles"), 1);
 	assert_int_equal(q_int(t, "SELECT count(DISTINCT article_id) FROM items"), 1);
-	assert_int_equal(q_int(t, "SELECT article_id FROM items WHERE feed_id = %lld", (long long)f1),
-			 news);
-	assert_sql_str(t, "extracted", "SELECT status FROM articles WHERE id = %lld", (long long)news);
-	assert_int_equal(q_int(t, "SELECT count(*) FROM items_fts WHERE items_fts MATCH 'aardvarks'"),
-			 2);
+	assert_int_equal(
+	    q_int(t, "SELECT article_id FROM items WHERE feed_id = %lld", (long long)f1), news);
+	assert_sql_str(t, "extracted", "SELECT status FROM articles WHERE id = %lld",
+		       (long long)news);
+	assert_int_equal(
+	    q_int(t, "SELECT count(*) FROM items_fts WHERE items_fts MATCH 'aardvarks'"), 2);
 	assert_fts_ok(t);
 	/* Nothing left to fetch: the news row was filled by the print page. */
 	assert_int_equal(store_articles_due(t->s, T0 + 1, 0, on_due, &d, NULL), 0);
@@ -459,11 +474,12 @@ test_dedupe_canonical(void **state)
 static void
 test_dedupe_final_url_keeps_stored(void **state)
 {
-	struct tdb          *t = *state;
-	int64_t              feed = add_feed(t, "https://a.example/feed", 1), first, second, kept;
-	const char *const    v[][2] = {{"https://example.com/a", "A"}, {"https://short.example/x", "X"}};
-	const int64_t        p[] = {T0, T0 - 1};
-	struct article       a, b;
+	struct tdb	    *t = *state;
+	int64_t		     feed = add_feed(t, "https://a.example/feed", 1), first, second, kept;
+	const char *const    v[][2] = {{"https://example.com/a", "A"},
+				       {"https://short.example/x", "X"}};
+	const int64_t	     p[] = {T0, T0 - 1};
+	struct article	     a, b;
 	struct article_fetch r = {.status = ART_EXTRACTED, .http_status = 200, .retry_after = -1};
 
 	ingest(t, feed, v, p, 2);
@@ -480,12 +496,12 @@ test_dedupe_final_url_keeps_stored(void **state)
 	assert_int_equal(kept, first);
 	assert_int_equal(q_int(t, "SELECT count(*) FROM articles"), 1);
 	assert_sql_str(t, "Original text about walruses.", "SELECT text FROM articles");
-	assert_int_equal(q_int(t, "SELECT count(*) FROM items WHERE article_id = %lld",
-			       (long long)first), 2);
-	assert_int_equal(q_int(t, "SELECT count(*) FROM items_fts WHERE items_fts MATCH 'walruses'"),
-			 2);
-	assert_int_equal(q_int(t, "SELECT count(*) FROM items_fts WHERE items_fts MATCH 'narwhals'"),
-			 0);
+	assert_int_equal(
+	    q_int(t, "SELECT count(*) FROM items WHERE article_id = %lld", (long long)first), 2);
+	assert_int_equal(
+	    q_int(t, "SELECT count(*) FROM items_fts WHERE items_fts MATCH 'walruses'"), 2);
+	assert_int_equal(
+	    q_int(t, "SELECT count(*) FROM items_fts WHERE items_fts MATCH 'narwhals'"), 0);
 	assert_fts_ok(t);
 }
 
@@ -493,11 +509,11 @@ test_dedupe_final_url_keeps_stored(void **state)
 static void
 test_canonical_site_root_ignored(void **state)
 {
-	struct tdb          *t = *state;
-	int64_t              feed = add_feed(t, "https://a.example/feed", 1), x, y, kept;
-	const char *const    v[][2] = {{"https://example.com/x", "X"}, {"https://example.com/y", "Y"}};
-	const int64_t        p[] = {T0, T0};
-	struct article       a;
+	struct tdb	 *t = *state;
+	int64_t		  feed = add_feed(t, "https://a.example/feed", 1), x, y, kept;
+	const char *const v[][2] = {{"https://example.com/x", "X"}, {"https://example.com/y", "Y"}};
+	const int64_t	  p[] = {T0, T0};
+	struct article	  a;
 	struct article_fetch r = {.status = ART_EXTRACTED, .http_status = 200, .retry_after = -1};
 
 	ingest(t, feed, v, p, 2);
@@ -520,12 +536,12 @@ test_canonical_site_root_ignored(void **state)
 static void
 test_joined_before_fetch(void **state)
 {
-	struct tdb          *t = *state;
-	int64_t              feed = add_feed(t, "https://a.example/feed", 1), a1, a2, into = -1;
+	struct tdb	    *t = *state;
+	int64_t		     feed = add_feed(t, "https://a.example/feed", 1), a1, a2, into = -1;
 	const char *const    v1[][2] = {{"https://example.com/amp/9", "Nine"}};
 	const char *const    v2[][2] = {{"https://example.com/9", "Nine"}};
-	const int64_t        p[] = {T0};
-	struct article       a;
+	const int64_t	     p[] = {T0};
+	struct article	     a;
 	struct article_fetch r = {.status = ART_EXTRACTED, .http_status = 200, .retry_after = -1};
 
 	ingest(t, feed, v1, p, 1);
@@ -542,8 +558,8 @@ test_joined_before_fetch(void **state)
 	assert_int_equal(store_article_joined(t->s, a2, &into), 0);
 	assert_int_equal(into, a1);
 	assert_int_equal(q_int(t, "SELECT count(*) FROM articles"), 1);
-	assert_int_equal(q_int(t, "SELECT count(*) FROM items WHERE article_id = %lld", (long long)a1),
-			 2);
+	assert_int_equal(
+	    q_int(t, "SELECT count(*) FROM items WHERE article_id = %lld", (long long)a1), 2);
 	assert_fts_ok(t);
 	/* One that is nobody's alias stays. */
 	assert_int_equal(store_article_joined(t->s, a1, &into), 0);
@@ -555,11 +571,11 @@ test_joined_before_fetch(void **state)
 static void
 test_refetch(void **state)
 {
-	struct tdb        *t = *state;
-	int64_t            feed = add_feed(t, "https://a.example/feed", 0), item, aid = 0;
-	const char *const  v[][2] = {{"https://example.com/later", "Later"}};
-	const int64_t      p[] = {T0};
-	struct due         d = {0};
+	struct tdb	 *t = *state;
+	int64_t		  feed = add_feed(t, "https://a.example/feed", 0), item, aid = 0;
+	const char *const v[][2] = {{"https://example.com/later", "Later"}};
+	const int64_t	  p[] = {T0};
+	struct due	  d = {0};
 
 	ingest(t, feed, v, p, 1);
 	item = q_int(t, "SELECT id FROM items");
@@ -570,7 +586,8 @@ test_refetch(void **state)
 	sql_exec(t, "UPDATE feeds SET full_text = 1");
 	assert_int_equal(store_article_refetch(t->s, item, T0, &aid), 0);
 	assert_true(aid > 0);
-	assert_int_equal(q_int(t, "SELECT article_id FROM items WHERE id = %lld", (long long)item), aid);
+	assert_int_equal(q_int(t, "SELECT article_id FROM items WHERE id = %lld", (long long)item),
+			 aid);
 	assert_int_equal(store_articles_due(t->s, T0, 0, on_due, &d, NULL), 0);
 	assert_int_equal(d.n, 1);
 	assert_int_equal(d.id[0], aid);
@@ -581,15 +598,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_due_order, setup, teardown),
-		cmocka_unit_test(test_backoff),
-		cmocka_unit_test_setup_teardown(test_done_extracted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_done_404, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dedupe_canonical, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dedupe_final_url_keeps_stored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_canonical_site_root_ignored, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_joined_before_fetch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refetch, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_due_order, setup, teardown),
+	    cmocka_unit_test(test_backoff),
+	    cmocka_unit_test_setup_teardown(test_done_extracted, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_done_404, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dedupe_canonical, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dedupe_final_url_keeps_stored, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_canonical_site_root_ignored, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_joined_before_fetch, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_refetch, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("store_article", tests, NULL, NULL);
