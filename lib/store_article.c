@@ -125,7 +125,7 @@ store_articles_due(struct store *s, int64_t now, int64_t limit,
 	if (st == NULL)
 		return STORE_ERR;
 	sqlite3_bind_int64(st, 1, now);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (sqlite3_step(st) == SQLITE_ROW) {
 		*next = store_col_time(st, 0);
 		rc = 0;
 	} else {
@@ -319,7 +319,7 @@ store_article_done(struct store *s, int64_t id, int64_t now, const struct articl
 {
 	char   *keys[2] = {NULL, NULL}, *alias;
 	int64_t other = 0, into = id;
-	int	rc, status, attempts, ostatus, oattempts;
+	int	rc, status = 0, attempts = 0, ostatus = 0, oattempts = 0;
 
 	if (kept)
 		*kept = id;
@@ -349,7 +349,6 @@ store_article_done(struct store *s, int64_t id, int64_t now, const struct articl
 		into = other;
 		if (ostatus == ART_EXTRACTED) {
 			/* The article is stored already: this fetch adds nothing. */
-			rc = 0;
 			goto done;
 		}
 		attempts = oattempts;
