@@ -250,6 +250,10 @@ clean_conditionally(const xmlNode *n, double weight)
 		  (s->text && (double)s->ptext >= 0.9 * s->text && s->li > 0);
 	if (!is_list && s->li > s->p + 100)
 		return 1;
+	/* A list whose items are sentences with a link or two (release
+	 * notes, sources), not a list of links. */
+	if (is_list && s->li && (s->text - s->link) / s->li >= 20 && ld < 0.6)
+		return 0;
 	if (s->input > s->p / 3)
 		return 1;
 	if (s->text < 25 && (s->img == 0 || s->img > 2) && s->text > 0 &&
