@@ -57,6 +57,7 @@ struct artq {
 	size_t		queued;
 	int		in_flight;
 	int		need_load;
+	int		more;	       /* the last load left due articles behind */
 	double		next_due; /* the next retry in the database, 0 if none */
 	double		last_load;
 	ev_timer	timer;
@@ -165,7 +166,7 @@ job_drop(struct artq *q, int64_t id)
 
 struct loadctx {
 	struct artq *q;
-	int	     added;
+	int	     added, seen, full;
 };
 
 static int
@@ -176,13 +177,17 @@ load_one(void *ud, const struct store_article_job *sj)
 	struct artjob  *j;
 	char	       *hn;
 
-	if (q->queued >= ARTQ_MAX)
+	lc->seen++;
+	if (q->queued >= ARTQ_MAX) {
+		lc->full = 1;
 		return 1;
+	}
 	if (job_known(q, sj->id))
 		return 0;
 	if ((j = calloc(1, sizeof(*j))) == NULL || (j->url = strdup(sj->url)) == NULL ||
 	    (hn = host_of(sj->url)) == NULL) {
 		job_free(j);
+		lc->full = 1;
 		return 1;
 	}
 	j->feed_url = sj->feed_url ? strdup(sj->feed_url) : NULL;
@@ -194,6 +199,7 @@ load_one(void *ud, const struct store_article_job *sj)
 	free(hn);
 	if (j->host == NULL) {
 		job_free(j);
+		lc->full = 1;
 		return 1;
 	}
 	if (j->host->tail)
@@ -210,16 +216,19 @@ load_one(void *ud, const struct store_article_job *sj)
 static void
 load(struct artq *q, double now)
 {
-	struct loadctx lc = {q, 0};
+	struct loadctx lc = {q, 0, 0, 0};
 	int64_t	       next = DATE_NONE;
 
 	q->need_load = 0;
+	q->more = 0;
 	q->last_load = now;
 	if (store_articles_due(q->d->store, (int64_t)now, ARTQ_MAX, load_one, &lc, &next) != 0) {
 		log_warnx("article queue: %s", store_errmsg(q->d->store));
 		q->next_due = now + 60; /* try again in a minute */
 		return;
 	}
+	/* Cut short or at the limit: more are due than the queue took. */
+	q->more = lc.full || lc.seen >= ARTQ_MAX;
 	q->next_due = next == DATE_NONE ? 0 : (double)next;
 	if (lc.added)
 		log_debug("article queue: %d loaded, %zu queued", lc.added, q->queued);
@@ -511,7 +520,8 @@ article_dispatch(struct daemon *d)
 	if (q == NULL || d->stopping)
 		return;
 	ev_timer_stop(d->loop, &q->timer);
-	if (q->need_load || (q->queued < ARTQ_LOW && q->next_due > 0 && q->next_due <= now))
+	if (q->need_load ||
+	    (q->queued < ARTQ_LOW && (q->more || (q->next_due > 0 && q->next_due <= now))))
 		load(q, now);
 	/* Round robin over hosts: one start per host per pass. */
 	do {
@@ -540,10 +550,16 @@ article_dispatch(struct daemon *d)
 				started++;
 		}
 	} while (started);
-	if (q->queued < ARTQ_LOW && q->need_load)
-		load(q, now); /* a dedupe emptied the queue: there may be more */
 full:
 	hosts_prune(q, now);
+	/* More are due than the last load took: the next load comes when a
+	 * fetch ends, or in a second if none is under way. */
+	if (q->more && q->queued < ARTQ_LOW) {
+		double soon = now + (q->in_flight ? 1.0 : 0.0);
+
+		if (wake < 0 || soon < wake)
+			wake = soon;
+	}
 	/* --once fetches what is due now, not the retries of later. */
 	if (!d->once) {
 		double due = q->next_due > 0 ? q->next_due : now + ARTQ_IDLE;
@@ -569,7 +585,7 @@ article_idle(const struct daemon *d)
 {
 	const struct artq *q = d->artq;
 
-	return q == NULL || (q->in_flight == 0 && q->queued == 0 && !q->need_load);
+	return q == NULL || (q->in_flight == 0 && q->queued == 0 && !q->need_load && !q->more);
 }
 
 size_t
