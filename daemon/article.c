@@ -263,21 +263,25 @@ on_data(void *ud, const struct xfer_result *r, const char *data, size_t len)
 }
 
 /* The [site "HOST"] section for host: the host itself or a parent
- * domain of it (a rule for example.com covers www.example.com). */
+ * domain of it (a rule for example.com covers www.example.com), the
+ * longest that matches. */
 static const struct config_site *
 site_for(const struct config *cfg, const char *host)
 {
-	size_t i, hl = strlen(host);
+	const struct config_site *best = NULL;
+	size_t			  i, hl = strlen(host), bl = 0;
 
 	for (i = 0; i < cfg->nsites; i++) {
 		const char *s = cfg->sites[i].host;
 		size_t	    sl = strlen(s);
 
-		if (!strcasecmp(host, s) ||
-		    (hl > sl && host[hl - sl - 1] == '.' && !strcasecmp(host + hl - sl, s)))
-			return &cfg->sites[i];
+		if (sl > bl && (!strcasecmp(host, s) || (hl > sl && host[hl - sl - 1] == '.' &&
+							  !strcasecmp(host + hl - sl, s)))) {
+			best = &cfg->sites[i];
+			bl = sl;
+		}
 	}
-	return NULL;
+	return best;
 }
 
 static char *
