@@ -373,14 +373,18 @@ on_done(void *ud, struct xfer_result *r)
 	if (j->not_html) {
 		f.status = ART_NOT_HTML;
 		snprintf(err, sizeof(err), "not an HTML page (Content-Type %s)", j->ctype);
-	} else if (r->too_large || j->body.truncated) {
-		f.status = ART_TOO_LARGE;
-		snprintf(err, sizeof(err), "%s",
-			 r->error[0] ? r->error : "page larger than max_body");
 	} else if (r->blocked_private) {
 		f.status = ART_ERROR;
 		f.permanent = 1;
 		snprintf(err, sizeof(err), "%s", r->error);
+	} else if (r->http_status >= 400) {
+		/* Whatever became of its body (a large error page, cut short). */
+		f.status = ART_HTTP_ERROR;
+		snprintf(err, sizeof(err), "HTTP %ld", r->http_status);
+	} else if (r->too_large || j->body.truncated) {
+		f.status = ART_TOO_LARGE;
+		snprintf(err, sizeof(err), "%s",
+			 r->error[0] ? r->error : "page larger than max_body");
 	} else if (r->code == CURLE_OPERATION_TIMEDOUT) {
 		f.status = ART_TIMEOUT;
 		snprintf(err, sizeof(err), "%s", r->error);
