@@ -123,9 +123,11 @@ $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) lib/gleaner.h
 fuzz: $(FUZZ_BIN)
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
 
+# .ci/libxml2.cfg tells cppcheck which libxml2 results need which free
+# (it ships no libxml2 library), so leaks on those paths are lint errors.
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	    --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Ilib lib cli $(wildcard daemon)
+	    --library=.ci/libxml2.cfg --inline-suppr --suppress=missingIncludeSystem -D_GNU_SOURCE -Ilib lib cli $(wildcard daemon)
 	clang-tidy --quiet $(LIB_SRC) $(CLI_SRC) $(DAEMON_SRC) -- $(CPPFLAGS) -std=c11
 
 format:

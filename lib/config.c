@@ -114,6 +114,7 @@ enum ktype {
 	K_LEVEL,  /* int log priority */
 	K_TAGS,   /* config_feed tags */
 	K_HEADER, /* config_feed headers (repeatable) */
+	K_SELECTOR, /* a CSS selector or XPath (selector_to_xpath) */
 };
 
 struct key {
@@ -167,8 +168,8 @@ static const struct key feed_keys[] = {
 };
 
 static const struct key site_keys[] = {
-	{"content", K_STR, S(content), 0, 0},
-	{"remove", K_STR, S(remove), 0, 0},
+	{"content", K_SELECTOR, S(content), 0, 0},
+	{"remove", K_SELECTOR, S(remove), 0, 0},
 };
 
 #define NKEYS(a) (sizeof(a) / sizeof((a)[0]))
@@ -776,6 +777,19 @@ conf_set(struct ctx *c, const struct key *k, void *base, const char *v)
 		else
 			conf_setstr(c, (char **)field, v);
 		break;
+	case K_SELECTOR: {
+		/* Checked here so a typo is a line in the file, not a page
+		 * later failing to extract; kept as written for display. */
+		char  serr[512];
+		char *xp = selector_to_xpath(v, serr, sizeof(serr));
+
+		if (xp == NULL)
+			conf_err(c, c->line, "%s: %s", k->name, serr);
+		else
+			conf_setstr(c, (char **)field, v);
+		free(xp);
+		break;
+	}
 	case K_USER:
 		if (strchr(v, ':') != NULL)
 			conf_err(c, c->line, "%s: a user name cannot contain ':'", k->name);
@@ -863,7 +877,10 @@ conf_section_end(struct ctx *c)
 			f->title = conf_strdup(c, f->name);
 	} else if (c->sec == SEC_SITE) {
 		s = &c->cf->sites[c->cf->nsites - 1];
-		if (s->content == NULL && s->remove == NULL)
+		/* A key set to a bad selector was reported on its own line. */
+		if (s->content == NULL && s->remove == NULL &&
+		    !seen_line(c->seen, site_keys, NKEYS(site_keys), "content") &&
+		    !seen_line(c->seen, site_keys, NKEYS(site_keys), "remove"))
 			conf_err(c, s->line, "[site \"%.*s%s\"] sets neither content nor remove",
 				 CLIP(s->host));
 	}

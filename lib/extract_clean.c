@@ -81,6 +81,33 @@ is_hidden(const xmlNode *n)
 	return 0;
 }
 
+/* The closed panel of an accordion or a tab: hidden until a click, but
+ * part of the article (FAQ answers, review sections). */
+static int
+collapsible(const xmlNode *n)
+{
+	static const char *const marks[] = {"accordion", "collaps", "expand", "faq", "tabpanel",
+					    "tab-content", "tab-pane", "toggle"};
+	const xmlAttr *a;
+	size_t	       i, k;
+
+	for (a = n->properties; a; a = a->next) {
+		char	    v[256];
+		const char *s = a->children && a->children->content ? (const char *)a->children->content : "";
+
+		if (strcmp((const char *)a->name, "class") && strcmp((const char *)a->name, "id") &&
+		    strcmp((const char *)a->name, "role") && strncmp((const char *)a->name, "data-", 5))
+			continue;
+		for (k = 0; s[k] && k + 1 < sizeof(v); k++)
+			v[k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
+		v[k] = '\0';
+		for (i = 0; i < sizeof(marks) / sizeof(*marks); i++)
+			if (strstr(v, marks[i]))
+				return 1;
+	}
+	return 0;
+}
+
 void
 preclean(struct xctx *x, xmlNode *root)
 {
@@ -96,11 +123,14 @@ preclean(struct xctx *x, xmlNode *root)
 		if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE)
 			drop = 1;
 		else if (n->type == XML_ELEMENT_NODE && ns(n)) {
-			if (tag_in(n, drop_tags, sizeof(drop_tags) / sizeof(*drop_tags)))
+			/* A button inside a heading is an accordion's title. */
+			if (tag_in(n, drop_tags, sizeof(drop_tags) / sizeof(*drop_tags)) &&
+			    !(tag_is(n, "button") && is_heading_tag(n->parent)))
 				drop = 1;
 			/* Hidden, except React's streamed Suspense boundaries
 			 * (<div hidden id="S:0">, moved into place by a script). */
-			else if (is_hidden(n) && !(attr(n, "id") && !strncmp(attr(n, "id"), "S:", 2)))
+			else if (is_hidden(n) && !(attr(n, "id") && !strncmp(attr(n, "id"), "S:", 2)) &&
+				 !collapsible(n))
 				drop = 1;
 			else if (tag_is(n, "aside") && !has_ancestor(n, "article", root))
 				drop = 1;
@@ -149,14 +179,14 @@ static const char *const boiler_words[] = {
     "commentlist", "comments", "consent",  "cookie",	   "cookies",	    "copyright",
     "credit",	 "credits",  "crumb",	   "crumbs",	   "dateline",	    "dfp",
     "disclaimer", "disqus",  "donate",	   "footer",	   "footnotes_placeholder", "gdpr",
-    "hidden",	 "login",    "masthead",   "menu",	   "modal",	    "mostread",
+    "hidden",	 "hide",     "login",    "masthead",   "menu",	   "modal",	    "mostread",
     "nav",	 "navbar",   "navigation", "newsletter",  "outbrain",	    "pagination",
     "pager",	 "paywall",  "popular",	   "popup",	   "print",	    "promo",
     "promotion", "pullquote", "rating",	   "reactions",	   "readmore",	    "recirc",
     "recommend", "recommendations", "recommended", "related", "share",	    "sharebar",
     "sharing",	 "sidebar",  "signup",	   "skip",	   "social",	    "sponsor",
     "sponsored", "subscribe", "subscription", "taboola",   "tagcloud",	    "tags",
-    "timestamp", "toolbar",  "tools",	   "trending",	   "widget",	    "widgets",
+    "timestamp", "toolbar",  "tools",	   "trending",
 };
 
 /* Short-only words: metadata labels, removed when under 200 characters. */
@@ -203,24 +233,33 @@ apply(struct xctx *x, xmlNode *root, struct removal *r)
 	return done;
 }
 
+/* Readability's _markDataTables. */
 static int
 is_data_table(const xmlNode *t)
 {
 	const xmlNode *n;
-	unsigned       rows = 0;
+	unsigned       rows = 0, cols = 0, cells = 0;
+	const char    *role = attr(t, "role");
 
+	if (role && !strcasecmp(role, "presentation"))
+		return 0;
 	if (attr(t, "summary"))
 		return 1;
 	for (n = t->children; n; n = next_node((xmlNode *)n, t, 1)) {
 		if (tag_is(n, "table") && n != t)
 			return 0;
 		if (tag_is(n, "caption") || tag_is(n, "thead") || tag_is(n, "th") ||
-		    tag_is(n, "colgroup") || tag_is(n, "tfoot"))
+		    tag_is(n, "colgroup") || tag_is(n, "col") || tag_is(n, "tfoot"))
 			return 1;
-		if (tag_is(n, "tr"))
+		if (tag_is(n, "tr")) {
 			rows++;
+			cells = 0;
+		} else if (tag_is(n, "td") && ++cells > cols)
+			cols = cells;
 	}
-	return rows >= 10;
+	if (rows == 1 || cols == 1)
+		return 0;
+	return rows >= 10 || cols > 4 || rows * cols > 10;
 }
 
 static int
@@ -328,6 +367,8 @@ static const char *const boiler_headings[] = {
     "related posts", "related stories", "share", "share this", "share this article", "sign up",
     "subscribe", "tags", "topics", "trending", "you may also like", "you might also like",
     "what to read next", "further reading", "more from this author", "also read",
+    "in this article", "table of contents", "contents", "on this page", "jump to",
+    "in this post", "in this guide", "skip to",
 };
 
 static int
@@ -355,7 +396,22 @@ boiler_heading(const char *t)
 static const char *const lineish[] = {"div", "dt", "h1", "h2", "h3", "h4", "h5", "h6",
 				      "li", "p", "section", "span", "strong"};
 static const char *const containers[] = {"div", "dl", "ol", "section", "table", "ul"};
-static const char *const headline_words[] = {"entry", "headline", "title"};
+static const char *const headline_phrases[] = {" entry title ", " post title ", " article title ",
+					       " page title ", " story title ", " headline "};
+
+static int
+headline_class(const xmlNode *n)
+{
+	char   w[520];
+	size_t i;
+
+	w[0] = ' ';
+	class_words(n, w + 1, sizeof(w) - 1);
+	for (i = 0; i < sizeof(headline_phrases) / sizeof(*headline_phrases); i++)
+		if (strstr(w, headline_phrases[i]))
+			return 1;
+	return 0;
+}
 
 void
 prune(struct xctx *x, xmlNode *root, int strict)
@@ -401,7 +457,11 @@ prune(struct xctx *x, xmlNode *root, int strict)
 				next = next_node(n, root, 0);
 				continue;
 			}
-			if (tag_is(n, "p"))
+			/* A table of contents: a list of in-page links. */
+			if ((tag_is(n, "ul") || tag_is(n, "ol")) && s->li >= 2 &&
+			    s->hlink * 10 >= s->text * 8)
+				drop = 1;
+			else if (tag_is(n, "p"))
 				drop = ld > 0.8 && (s->text < 30 || (s->text < 60 && last_element(n)));
 			else if (tag_in(n, containers, sizeof(containers) / sizeof(*containers))) {
 				drop = (ld > 0.8 && (s->text < 100 || (s->text < 300 && last_element(n)))) ||
@@ -426,8 +486,7 @@ prune(struct xctx *x, xmlNode *root, int strict)
 			char *t = node_text(n, 4096);
 			int   drop = (t && boiler_heading(t)) ||
 				   (x->title && t && title_similar(t, x->title)) ||
-				   class_has_word(n, headline_words,
-						  sizeof(headline_words) / sizeof(*headline_words), 0) ||
+				   headline_class(n) ||
 				   (attr(n, "itemprop") && !strcasecmp(attr(n, "itemprop"), "headline")) ||
 				   class_weight(n) < 0;
 
@@ -449,10 +508,14 @@ prune(struct xctx *x, xmlNode *root, int strict)
 			next = next_node(n, root, 1);
 			if (n->type != XML_ELEMENT_NODE || ns(n) == NULL)
 				continue;
-			if (tag_in(n, lineish, sizeof(lineish) / sizeof(*lineish)) && ns(n)->text < 120) {
-				char *t = node_text(n, 512);
+			if (tag_in(n, lineish, sizeof(lineish) / sizeof(*lineish)) && ns(n)->text < 2048) {
+				char *t = node_text(n, 4096);
 
-				if (t && *t && boiler_line(t, strlen(t))) {
+				/* Short boilerplate, or a bare URL of any length. */
+				if (t && *t &&
+				    ((ns(n)->text < 120 && boiler_line(t, strlen(t))) ||
+				     ((!strncmp(t, "http://", 7) || !strncmp(t, "https://", 8)) &&
+				      !strchr(t, ' ')))) {
 					mark(&r, n);
 					next = next_node(n, root, 0);
 				}

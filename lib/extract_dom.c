@@ -295,6 +295,8 @@ nstat_compute(struct xctx *x, xmlNode *root)
 			const char *h = attr(e, "href");
 
 			s->link = h[0] == '#' ? (unsigned)(s->text * 0.3) : s->text;
+			if (h[0] == '#')
+				s->hlink = s->text;
 			s->a++;
 		}
 		if (tag_in(e, p_like, sizeof(p_like) / sizeof(*p_like)))
@@ -319,6 +321,7 @@ nstat_compute(struct xctx *x, xmlNode *root)
 
 			p->text += s->text;
 			p->link += s->link;
+			p->hlink += s->hlink;
 			p->commas += s->commas;
 			p->ptext += s->ptext;
 			p->p += s->p;

@@ -15,6 +15,7 @@
 struct nstat {
 	unsigned text;    /* characters, whitespace runs counted once */
 	unsigned link;    /* of which inside <a href>, "#" links at 0.3 */
+	unsigned hlink;   /* of which inside in-page "#" links, in full */
 	unsigned commas;  /* , and its CJK and Arabic forms */
 	unsigned ptext;   /* characters inside <p>, <pre>, <blockquote>, <li> */
 	unsigned p, img, li, input, embed, heading, a;

@@ -39,7 +39,7 @@ static const char *const positive[] = {"article", "body", "content", "entry", "h
 static const char *const negative[] = {
     "-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr",
     "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox",
-    "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget"};
+    "sidebar", "skyscraper", "sponsor", "shopping", "tags"};
 
 static int
 weight_of(const char *v)
@@ -89,10 +89,40 @@ static const char *const tier1[] = {
     " news body ", " news text ", " single content ", " content body ", " blog post content ",
 };
 static const char *const tier3[] = {
-    " story ", " text ", " post bodycopy ", " blog content ", " single post ",
-    " main column ", " field body ", " fulltext ", " article ", " post ",
+    " post bodycopy ", " blog content ", " single post ", " main column ", " field body ",
+    " fulltext ",
 };
-static const char *const tier4[] = {" content main ", " main content ", " content ", " entry "};
+/* Single words count only as a whole class or id ("text", not
+ * "text-align-left"). */
+static const char *const tier3_whole[] = {"article", "post", "story", "text"};
+static const char *const tier4[] = {" content main ", " main content "};
+static const char *const tier4_whole[] = {"content", "entry"};
+
+static int
+whole_token(const xmlNode *n, const char *const *words, size_t cnt)
+{
+	const char *v[2] = {attr(n, "class"), attr(n, "id")};
+	int	    k;
+
+	for (k = 0; k < 2; k++) {
+		const char *p = v[k], *e;
+
+		while (p && *p) {
+			size_t i, len;
+
+			while (*p == ' ' || *p == '\t' || *p == '\n')
+				p++;
+			for (e = p; *e && *e != ' ' && *e != '\t' && *e != '\n'; e++)
+				;
+			len = (size_t)(e - p);
+			for (i = 0; i < cnt; i++)
+				if (strlen(words[i]) == len && !strncasecmp(p, words[i], len))
+					return 1;
+			p = e;
+		}
+	}
+	return 0;
+}
 
 static int
 words_match(const xmlNode *n, const char *const *pats, size_t cnt)
@@ -136,9 +166,10 @@ tier_of(const xmlNode *n)
 		return 1;
 	if (tag_is(n, "article"))
 		return 2;
-	if (words_match(n, tier3, N(tier3)) || (attr(n, "role") && !strcmp(attr(n, "role"), "article")))
+	if (words_match(n, tier3, N(tier3)) || whole_token(n, tier3_whole, N(tier3_whole)) ||
+	    (attr(n, "role") && !strcmp(attr(n, "role"), "article")))
 		return 3;
-	if (words_match(n, tier4, N(tier4)))
+	if (words_match(n, tier4, N(tier4)) || whole_token(n, tier4_whole, N(tier4_whole)))
 		return 4;
 	if (tag_is(n, "main"))
 		return 5;

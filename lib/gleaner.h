@@ -511,8 +511,8 @@ struct _xmlDoc;
 struct _xmlNode;
 #define HTML_MAX_BYTES (16u << 20) /* a page longer than this is cut here */
 enum html_charset_src { HCS_HTTP, HCS_BOM, HCS_META, HCS_UTF8, HCS_DEFAULT };
-/* The charset a page is read in, in this order: the HTTP header's (when
- * iconv knows it), a BOM, <meta charset> or http-equiv Content-Type in the
+/* The charset a page is read in, in this order: a BOM, the HTTP header's
+ * (when iconv knows it), <meta charset> or http-equiv Content-Type in the
  * first 4 KiB, UTF-8 when the bytes are valid UTF-8, else windows-1252.
  * Writes the normalized name to out and returns where it came from. */
 enum html_charset_src html_charset(const char *data, size_t len, const char *http_charset,

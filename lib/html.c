@@ -3,7 +3,9 @@
  *
  * libxml2 2.9 finds a <meta> charset by itself, but falls back to
  * ISO-8859-1 and ignores what the HTTP header said unless told; the order
- * here is the one browsers use (header, BOM, meta), then UTF-8 when the
+ * here is the one browsers use (BOM, header, meta: WHATWG's BOM sniffing
+ * comes before the transport's charset, so a BOM'd file on a server that
+ * labels everything latin-1 still reads as UTF-8), then UTF-8 when the
  * bytes are valid UTF-8 (a page that declares nothing but is UTF-8 is far
  * more common today than one in windows-1252), then windows-1252.
  */
@@ -55,7 +57,8 @@ iconv_knows(const char *name)
 }
 
 /* Accepts a charset label; UTF-16 in a <meta> is UTF-8 per WHATWG (the
- * meta could not have been read if the page were UTF-16). */
+ * meta could not have been read if the page were UTF-16), ISO-8859-1 and
+ * US-ASCII are windows-1252. */
 static int
 take_label(const char *s, size_t n, int from_meta, char *out, size_t outsz)
 {
@@ -69,6 +72,10 @@ take_label(const char *s, size_t n, int from_meta, char *out, size_t outsz)
 		return 0;
 	if (from_meta && !strncasecmp(norm, "UTF-16", 6))
 		strlcpy_g(norm, "UTF-8", sizeof(norm));
+	/* WHATWG reads these labels as windows-1252 in HTML (charset.c keeps
+	 * them strict for XML feeds): pages so labelled use its quotes. */
+	if (!strcmp(norm, "ISO-8859-1") || !strcmp(norm, "US-ASCII"))
+		strlcpy_g(norm, "WINDOWS-1252", sizeof(norm));
 	strlcpy_g(out, norm, outsz);
 	return 1;
 }
@@ -176,8 +183,6 @@ html_charset(const char *data, size_t len, const char *http_charset, char *out, 
 {
 	const unsigned char *u = (const unsigned char *)data;
 
-	if (http_charset && take_label(http_charset, strlen(http_charset), 0, out, outsz))
-		return HCS_HTTP;
 	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
 		strlcpy_g(out, "UTF-8", outsz);
 		return HCS_BOM;
@@ -186,6 +191,8 @@ html_charset(const char *data, size_t len, const char *http_charset, char *out, 
 		strlcpy_g(out, u[0] == 0xFF ? "UTF-16LE" : "UTF-16BE", outsz);
 		return HCS_BOM;
 	}
+	if (http_charset && take_label(http_charset, strlen(http_charset), 0, out, outsz))
+		return HCS_HTTP;
 	if (meta_charset(data, len, out, outsz))
 		return HCS_META;
 	if (valid_utf8(u, len)) {

@@ -31,9 +31,9 @@ enum san_act { SAN_DROP, SAN_UNWRAP, SAN_KEEP };
 /* Attribute kinds, checked differently. */
 enum att_kind {
 	AK_TEXT,   /* alt, title: any text */
-	AK_NUM,    /* width, colspan: digits */
+	AK_NUM,	   /* width, colspan: digits */
 	AK_LANG,   /* a language tag */
-	AK_DIR,    /* ltr, rtl, auto */
+	AK_DIR,	   /* ltr, rtl, auto */
 	AK_TOKEN,  /* type, datetime: printable, no spaces needed */
 	AK_BOOL,   /* reversed, open, controls: written without a value */
 	AK_LINK,   /* href: http, https, mailto */
@@ -47,68 +47,66 @@ struct att_rule {
 };
 
 struct tag_rule {
-	const char		    *name;
-	int			     is_void;
+	const char	      *name;
+	int		       is_void;
 	const struct att_rule *atts; /* besides the global ones; NULL-terminated */
 };
 
 static const struct att_rule at_none[] = {{NULL, AK_TEXT}};
 static const struct att_rule at_a[] = {{"href", AK_LINK}, {"hreflang", AK_LANG}, {NULL, AK_TEXT}};
-static const struct att_rule at_img[] = {{"src", AK_MEDIA},   {"srcset", AK_SRCSET},
-					 {"sizes", AK_TEXT},  {"alt", AK_TEXT},
-					 {"width", AK_NUM},   {"height", AK_NUM},
-					 {NULL, AK_TEXT}};
-static const struct att_rule at_source[] = {{"src", AK_MEDIA},	 {"srcset", AK_SRCSET},
-					    {"sizes", AK_TEXT},	 {"type", AK_TOKEN},
-					    {"media", AK_TEXT},	 {"width", AK_NUM},
-					    {"height", AK_NUM},	 {NULL, AK_TEXT}};
-static const struct att_rule at_media[] = {{"src", AK_MEDIA},	{"poster", AK_MEDIA},
-					   {"width", AK_NUM},	{"height", AK_NUM},
-					   {"controls", AK_BOOL}, {"loop", AK_BOOL},
-					   {"muted", AK_BOOL},	{NULL, AK_TEXT}};
+static const struct att_rule at_img[] = {
+    {"src", AK_MEDIA}, {"srcset", AK_SRCSET}, {"sizes", AK_TEXT}, {"alt", AK_TEXT},
+    {"width", AK_NUM}, {"height", AK_NUM},    {NULL, AK_TEXT}};
+static const struct att_rule at_source[] = {
+    {"src", AK_MEDIA},	{"srcset", AK_SRCSET}, {"sizes", AK_TEXT}, {"type", AK_TOKEN},
+    {"media", AK_TEXT}, {"width", AK_NUM},     {"height", AK_NUM}, {NULL, AK_TEXT}};
+static const struct att_rule at_media[] = {
+    {"src", AK_MEDIA},	   {"poster", AK_MEDIA}, {"width", AK_NUM},  {"height", AK_NUM},
+    {"controls", AK_BOOL}, {"loop", AK_BOOL},	 {"muted", AK_BOOL}, {NULL, AK_TEXT}};
 static const struct att_rule at_cell[] = {{"colspan", AK_NUM}, {"rowspan", AK_NUM},
 					  {"scope", AK_TOKEN}, {"headers", AK_TEXT},
 					  {"abbr", AK_TEXT},   {NULL, AK_TEXT}};
 static const struct att_rule at_col[] = {{"span", AK_NUM}, {NULL, AK_TEXT}};
 static const struct att_rule at_ol[] = {
-	{"start", AK_NUM}, {"reversed", AK_BOOL}, {"type", AK_TOKEN}, {NULL, AK_TEXT}};
+    {"start", AK_NUM}, {"reversed", AK_BOOL}, {"type", AK_TOKEN}, {NULL, AK_TEXT}};
 static const struct att_rule at_ul[] = {{"type", AK_TOKEN}, {NULL, AK_TEXT}};
 static const struct att_rule at_li[] = {{"value", AK_NUM}, {NULL, AK_TEXT}};
 static const struct att_rule at_cite[] = {{"cite", AK_MEDIA}, {NULL, AK_TEXT}};
-static const struct att_rule at_edit[] = {{"cite", AK_MEDIA}, {"datetime", AK_TOKEN}, {NULL, AK_TEXT}};
+static const struct att_rule at_edit[] = {
+    {"cite", AK_MEDIA}, {"datetime", AK_TOKEN}, {NULL, AK_TEXT}};
 static const struct att_rule at_time[] = {{"datetime", AK_TOKEN}, {NULL, AK_TEXT}};
 static const struct att_rule at_details[] = {{"open", AK_BOOL}, {NULL, AK_TEXT}};
 static const struct att_rule at_iframe[] = {
-	{"width", AK_NUM}, {"height", AK_NUM}, {"allowfullscreen", AK_BOOL}, {NULL, AK_TEXT}};
+    {"width", AK_NUM}, {"height", AK_NUM}, {"allowfullscreen", AK_BOOL}, {NULL, AK_TEXT}};
 static const struct att_rule at_global[] = {
-	{"title", AK_TEXT}, {"lang", AK_LANG}, {"dir", AK_DIR}, {NULL, AK_TEXT}};
+    {"title", AK_TEXT}, {"lang", AK_LANG}, {"dir", AK_DIR}, {NULL, AK_TEXT}};
 
 /* Sorted by name for bsearch. */
 static const struct tag_rule tags[] = {
-	{"a", 0, at_a},		  {"abbr", 0, at_none},	      {"article", 0, at_none},
-	{"audio", 0, at_media},	  {"b", 0, at_none},	      {"bdi", 0, at_none},
-	{"bdo", 0, at_none},	  {"blockquote", 0, at_cite}, {"br", 1, at_none},
-	{"caption", 0, at_none},  {"cite", 0, at_none},	      {"code", 0, at_none},
-	{"col", 1, at_col},	  {"colgroup", 0, at_col},    {"dd", 0, at_none},
-	{"del", 0, at_edit},	  {"details", 0, at_details}, {"dfn", 0, at_none},
-	{"div", 0, at_none},	  {"dl", 0, at_none},	      {"dt", 0, at_none},
-	{"em", 0, at_none},	  {"figcaption", 0, at_none}, {"figure", 0, at_none},
-	{"h1", 0, at_none},	  {"h2", 0, at_none},	      {"h3", 0, at_none},
-	{"h4", 0, at_none},	  {"h5", 0, at_none},	      {"h6", 0, at_none},
-	{"hr", 1, at_none},	  {"i", 0, at_none},	      {"iframe", 0, at_iframe},
-	{"img", 1, at_img},	  {"ins", 0, at_edit},	      {"kbd", 0, at_none},
-	{"li", 0, at_li},	  {"mark", 0, at_none},	      {"ol", 0, at_ol},
-	{"p", 0, at_none},	  {"picture", 0, at_none},    {"pre", 0, at_none},
-	{"q", 0, at_cite},	  {"rp", 0, at_none},	      {"rt", 0, at_none},
-	{"ruby", 0, at_none},	  {"s", 0, at_none},	      {"samp", 0, at_none},
-	{"section", 0, at_none},  {"small", 0, at_none},      {"source", 1, at_source},
-	{"span", 0, at_none},	  {"strike", 0, at_none},     {"strong", 0, at_none},
-	{"sub", 0, at_none},	  {"summary", 0, at_none},    {"sup", 0, at_none},
-	{"table", 0, at_none},	  {"tbody", 0, at_none},      {"td", 0, at_cell},
-	{"tfoot", 0, at_none},	  {"th", 0, at_cell},	      {"thead", 0, at_none},
-	{"time", 0, at_time},	  {"tr", 0, at_none},	      {"u", 0, at_none},
-	{"ul", 0, at_ul},	  {"var", 0, at_none},	      {"video", 0, at_media},
-	{"wbr", 1, at_none},
+    {"a", 0, at_a},	     {"abbr", 0, at_none},	 {"article", 0, at_none},
+    {"audio", 0, at_media},  {"b", 0, at_none},		 {"bdi", 0, at_none},
+    {"bdo", 0, at_none},     {"blockquote", 0, at_cite}, {"br", 1, at_none},
+    {"caption", 0, at_none}, {"cite", 0, at_none},	 {"code", 0, at_none},
+    {"col", 1, at_col},	     {"colgroup", 0, at_col},	 {"dd", 0, at_none},
+    {"del", 0, at_edit},     {"details", 0, at_details}, {"dfn", 0, at_none},
+    {"div", 0, at_none},     {"dl", 0, at_none},	 {"dt", 0, at_none},
+    {"em", 0, at_none},	     {"figcaption", 0, at_none}, {"figure", 0, at_none},
+    {"h1", 0, at_none},	     {"h2", 0, at_none},	 {"h3", 0, at_none},
+    {"h4", 0, at_none},	     {"h5", 0, at_none},	 {"h6", 0, at_none},
+    {"hr", 1, at_none},	     {"i", 0, at_none},		 {"iframe", 0, at_iframe},
+    {"img", 1, at_img},	     {"ins", 0, at_edit},	 {"kbd", 0, at_none},
+    {"li", 0, at_li},	     {"mark", 0, at_none},	 {"ol", 0, at_ol},
+    {"p", 0, at_none},	     {"picture", 0, at_none},	 {"pre", 0, at_none},
+    {"q", 0, at_cite},	     {"rp", 0, at_none},	 {"rt", 0, at_none},
+    {"ruby", 0, at_none},    {"s", 0, at_none},		 {"samp", 0, at_none},
+    {"section", 0, at_none}, {"small", 0, at_none},	 {"source", 1, at_source},
+    {"span", 0, at_none},    {"strike", 0, at_none},	 {"strong", 0, at_none},
+    {"sub", 0, at_none},     {"summary", 0, at_none},	 {"sup", 0, at_none},
+    {"table", 0, at_none},   {"tbody", 0, at_none},	 {"td", 0, at_cell},
+    {"tfoot", 0, at_none},   {"th", 0, at_cell},	 {"thead", 0, at_none},
+    {"time", 0, at_time},    {"tr", 0, at_none},	 {"u", 0, at_none},
+    {"ul", 0, at_ul},	     {"var", 0, at_none},	 {"video", 0, at_media},
+    {"wbr", 1, at_none},
 };
 
 /* Dropped with their content: code, styles, plugins, form controls, and
@@ -116,12 +114,11 @@ static const struct tag_rule tags[] = {
  * attributes).  Everything else not in tags[] is unwrapped; a <form> too,
  * since whole pages (ASP.NET) sit inside one and its text is the article. */
 static const char *const drop_whole[] = {
-	"applet",   "area",	"base",	   "basefont", "button", "canvas", "datalist",
-	"dialog",   "embed",	"fieldset", "frame",	"frameset", "head",   "input",
-	"keygen",   "label",	"link",	   "map",	"math",	    "meta",
-	"noembed",  "noframes", "noscript", "object",	"optgroup", "option", "output",
-	"param",    "progress", "script",   "select",	"style",    "svg",    "template",
-	"textarea", "title",	"track",    "xml",
+    "applet",	"area",	    "base",	"basefont", "button",	"canvas",   "datalist", "dialog",
+    "embed",	"fieldset", "frame",	"frameset", "head",	"input",    "keygen",	"label",
+    "link",	"map",	    "math",	"meta",	    "noembed",	"noframes", "noscript", "object",
+    "optgroup", "option",   "output",	"param",    "progress", "script",   "select",	"style",
+    "svg",	"template", "textarea", "title",    "track",	"xml",
 };
 
 /* Video and audio players allowed in an iframe: host, and the path the
@@ -129,33 +126,33 @@ static const char *const drop_whole[] = {
 static const struct {
 	const char *host, *path;
 } frame_hosts[] = {
-	{"www.youtube.com", "/embed/"},
-	{"youtube.com", "/embed/"},
-	{"www.youtube-nocookie.com", "/embed/"},
-	{"youtube-nocookie.com", "/embed/"},
-	{"player.vimeo.com", "/video/"},
-	{"www.dailymotion.com", "/embed/"},
-	{"geo.dailymotion.com", "/player"},
-	{"player.twitch.tv", "/"},
-	{"clips.twitch.tv", "/embed"},
-	{"w.soundcloud.com", "/player"},
-	{"open.spotify.com", "/embed"},
-	{"bandcamp.com", "/EmbeddedPlayer"},
-	{"embed.ted.com", "/talks/"},
-	{"archive.org", "/embed/"},
-	{"www.podbean.com", "/player"},
-	{"player.simplecast.com", "/"},
-	{"embed.podcasts.apple.com", "/"},
-	{"peertube.tv", "/videos/embed/"},
+    {"www.youtube.com", "/embed/"},
+    {"youtube.com", "/embed/"},
+    {"www.youtube-nocookie.com", "/embed/"},
+    {"youtube-nocookie.com", "/embed/"},
+    {"player.vimeo.com", "/video/"},
+    {"www.dailymotion.com", "/embed/"},
+    {"geo.dailymotion.com", "/player"},
+    {"player.twitch.tv", "/"},
+    {"clips.twitch.tv", "/embed"},
+    {"w.soundcloud.com", "/player"},
+    {"open.spotify.com", "/embed"},
+    {"bandcamp.com", "/EmbeddedPlayer"},
+    {"embed.ted.com", "/talks/"},
+    {"archive.org", "/embed/"},
+    {"www.podbean.com", "/player"},
+    {"player.simplecast.com", "/"},
+    {"embed.podcasts.apple.com", "/"},
+    {"peertube.tv", "/videos/embed/"},
 };
 #define FRAME_SANDBOX "allow-scripts allow-same-origin allow-popups allow-presentation"
 
 /* Lazy-loading attributes, in order of preference. */
-static const char *const lazy_src[] = {"data-src",	  "data-original", "data-lazy-src",
-				       "data-lazy",	  "data-url",	   "data-hi-res-src",
-				       "data-original-src", NULL};
-static const char *const lazy_srcset[] = {"data-srcset", "data-lazy-srcset",
-					  "data-original-srcset", NULL};
+static const char *const lazy_src[] = {
+    "data-src", "data-original",   "data-lazy-src",	"data-lazy",
+    "data-url", "data-hi-res-src", "data-original-src", NULL};
+static const char *const lazy_srcset[] = {"data-srcset", "data-lazy-srcset", "data-original-srcset",
+					  NULL};
 
 struct san {
 	const char    *base;
@@ -198,9 +195,9 @@ is_drop_whole(const char *name)
 static int
 is_void_name(const char *name)
 {
-	static const char *const v[] = {"area", "base",	  "br",	  "col",  "embed",
-					"hr",	"img",	  "input", "keygen", "link",
-					"meta", "param", "source", "track", "wbr"};
+	static const char *const v[] = {"area", "base",	 "br",	   "col",    "embed",
+					"hr",	"img",	 "input",  "keygen", "link",
+					"meta", "param", "source", "track",  "wbr"};
 
 	return name && bsearch(name, v, sizeof(v) / sizeof(v[0]), sizeof(v[0]), str_cmp) != NULL;
 }
@@ -228,11 +225,20 @@ put_escaped(struct san *s, const char *p, int attr)
 		const char *rep;
 
 		switch (*p) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = attr ? "&quot;" : NULL; break;
-		default: rep = NULL;
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = attr ? "&quot;" : NULL;
+			break;
+		default:
+			rep = NULL;
 		}
 		if (rep == NULL)
 			continue;
@@ -373,7 +379,8 @@ srcset_safe(const char *base, const char *v)
 		size_t	    ul, dl;
 		char	   *raw, *abs;
 
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == ',')
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' ||
+		       *p == ',')
 			p++;
 		if (*p == '\0')
 			break;
@@ -392,8 +399,9 @@ srcset_safe(const char *base, const char *v)
 			for (d = p; *p && *p != ','; p++)
 				;
 			dl = (size_t)(p - d);
-			while (dl > 0 && (d[dl - 1] == ' ' || d[dl - 1] == '\t' || d[dl - 1] == '\n' ||
-					  d[dl - 1] == '\r' || d[dl - 1] == '\f'))
+			while (dl > 0 &&
+			       (d[dl - 1] == ' ' || d[dl - 1] == '\t' || d[dl - 1] == '\n' ||
+				d[dl - 1] == '\r' || d[dl - 1] == '\f'))
 				dl--;
 		}
 		/* Descriptor: a number and one of w, x, h; nothing else survives. */
@@ -440,7 +448,7 @@ srcset_safe(const char *base, const char *v)
 static char *
 frame_src(const char *base, const char *v)
 {
-	char *abs = url_safe(base, v, 0), *host = NULL, *path = NULL, *res = NULL;
+	char  *abs = url_safe(base, v, 0), *host = NULL, *path = NULL, *res = NULL;
 	CURLU *u;
 
 	if (abs == NULL)
@@ -493,9 +501,9 @@ attr_get(const xmlNode *n, const char *name)
 static int
 is_placeholder(const char *v)
 {
-	static const char *const names[] = {"blank.gif", "spacer.gif", "pixel.gif", "1x1.gif",
-					    "transparent.gif", "placeholder.", "lazy.", "loading.gif",
-					    "grey.gif", "gray.gif", "empty.gif"};
+	static const char *const names[] = {
+	    "blank.gif", "spacer.gif",	"pixel.gif", "1x1.gif",	 "transparent.gif", "placeholder.",
+	    "lazy.",	 "loading.gif", "grey.gif",  "gray.gif", "empty.gif"};
 	char *c = url_clean(v);
 	int   r = 0;
 
@@ -545,11 +553,12 @@ value_ok(enum att_kind k, const char *v)
 		if (n == 0 || n > 35)
 			return 0;
 		for (size_t i = 0; i < n; i++)
-			if (!is_ascii_alpha((unsigned char)v[i]) && !is_ascii_digit((unsigned char)v[i]) &&
-			    v[i] != '-' && v[i] != '_')
+			if (!is_ascii_alpha((unsigned char)v[i]) &&
+			    !is_ascii_digit((unsigned char)v[i]) && v[i] != '-' && v[i] != '_')
 				return 0;
 		return 1;
-	case AK_DIR: return !strcasecmp(v, "ltr") || !strcasecmp(v, "rtl") || !strcasecmp(v, "auto");
+	case AK_DIR:
+		return !strcasecmp(v, "ltr") || !strcasecmp(v, "rtl") || !strcasecmp(v, "auto");
 	case AK_TOKEN:
 		if (n == 0 || n > 100)
 			return 0;
@@ -557,7 +566,8 @@ value_ok(enum att_kind k, const char *v)
 			if ((unsigned char)v[i] < 0x20 || (unsigned char)v[i] == 0x7f)
 				return 0;
 		return 1;
-	default: return 1;
+	default:
+		return 1;
 	}
 }
 
@@ -570,7 +580,9 @@ put_rule_attr(struct san *s, const xmlNode *n, const struct att_rule *r)
 	if (v == NULL)
 		return;
 	switch (r->kind) {
-	case AK_BOOL: put_attr(s, r->name, NULL); break;
+	case AK_BOOL:
+		put_attr(s, r->name, NULL);
+		break;
 	case AK_LINK:
 	case AK_MEDIA:
 		if ((safe = url_safe(s->base, v, r->kind == AK_LINK)) != NULL)
@@ -755,8 +767,10 @@ enter(struct san *s, const xmlNode *n)
 			put_escaped(s, (const char *)n->content, 0);
 		token_end(s, 0);
 		return 0;
-	case XML_ELEMENT_NODE: break;
-	default: return 0; /* comments, CDATA (script and style text), PIs, DTDs */
+	case XML_ELEMENT_NODE:
+		break;
+	default:
+		return 0; /* comments, CDATA (script and style text), PIs, DTDs */
 	}
 	act = open_element(s, n, &leaf);
 	/* libxml2's HTML 4 parser does not know source, track or wbr as
@@ -841,8 +855,8 @@ char *
 sanitize_html(const char *html, size_t len, const char *base_url)
 {
 	struct buf in, out;
-	xmlDoc    *doc;
-	xmlNode   *body = NULL;
+	xmlDoc	  *doc;
+	xmlNode	  *body = NULL;
 	char	   err[128];
 	int	   r;
 

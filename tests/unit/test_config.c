@@ -384,6 +384,12 @@ test_errors(void **state)
 	    {"[site \"example.com.\"]\ncontent = x\n", 1,
 	     "[site \"example.com.\"]: not a host name (like example.com)"},
 	    {"[site \"example.com\"]\n", 1, "[site \"example.com\"] sets neither content nor remove"},
+	    {"[site \"example.com\"]\ncontent = div..x\n", 2,
+	     "content: selector 'div..x': unexpected '.' at 5"},
+	    {"[site \"example.com\"]\ncontent = article\nremove = a:hover\n", 3,
+	     "remove: selector 'a:hover': unexpected ':' at 2 (pseudo-classes are not supported)"},
+	    {"[site \"example.com\"]\nremove = //div[@class\n", 2,
+	     "remove: xpath '//div[@class': Invalid predicate at 13"},
 	    /* lines */
 	    {"interval = 1h\n", 1,
 	     "'interval' is outside any section: put [gleaner] or [feed \"NAME\"] above it"},

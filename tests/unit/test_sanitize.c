@@ -44,12 +44,14 @@ static void
 test_plain(void **state)
 {
 	check("hello <b>world</b>", "=hello <b>world</b>", NULL);
-	check("<p>a &amp; b &lt; c &gt; d \"q\"</p>", "=<p>a &amp; b &lt; c &gt; d \"q\"</p>", NULL);
+	check("<p>a &amp; b &lt; c &gt; d \"q\"</p>", "=<p>a &amp; b &lt; c &gt; d \"q\"</p>",
+	      NULL);
 	check("<h2>T</h2><ul><li>x<li>y</ul><pre>  a\n  b</pre>",
 	      "=<h2>T</h2><ul><li>x</li><li>y</li></ul><pre>  a\n  b</pre>", NULL);
-	check("<p>caf\xc3\xa9 \xe2\x80\x94 \xe6\x97\xa5</p>", "=<p>caf\xc3\xa9 \xe2\x80\x94 \xe6\x97\xa5</p>",
-	      NULL);
-	check("<table><caption>c</caption><tr><th scope=col>h</th><td colspan=2 rowspan=x>d</td></tr></table>",
+	check("<p>caf\xc3\xa9 \xe2\x80\x94 \xe6\x97\xa5</p>",
+	      "=<p>caf\xc3\xa9 \xe2\x80\x94 \xe6\x97\xa5</p>", NULL);
+	check("<table><caption>c</caption><tr><th scope=col>h</th><td colspan=2 "
+	      "rowspan=x>d</td></tr></table>",
 	      "+<caption>c</caption>", "+<th scope=\"col\">h</th>", "+<td colspan=\"2\">d</td>",
 	      "-rowspan", NULL);
 	check("", "=", NULL);
@@ -77,8 +79,8 @@ test_event_handlers(void **state)
 	check("<body onload=alert(1)><p>in body</p></body>", "-onload", "-alert", "=<p>in body</p>",
 	      NULL);
 	/* No space between attributes, the classic escape attempt. */
-	check("<img src=\"x\" alt=\"a\"onerror=alert(1)>", "-onerror", "-alert",
-	      "+alt=\"a\"", "+src=\"https://example.org/news/x\"", NULL);
+	check("<img src=\"x\" alt=\"a\"onerror=alert(1)>", "-onerror", "-alert", "+alt=\"a\"",
+	      "+src=\"https://example.org/news/x\"", NULL);
 	check("<img src=x onerror=alert(1)//>", "-onerror", "-alert", NULL);
 }
 
@@ -97,24 +99,26 @@ static void
 test_javascript_urls(void **state)
 {
 	static const char *const vec[] = {
-		"<a href=\"javascript:alert(1)\">link</a>",
-		"<a href=\"JAVASCRIPT:alert(1)\">link</a>",
-		"<a href=\"JaVaScRiPt:alert(1)\">link</a>",
-		"<a href=\"  javascript:alert(1)\">link</a>",
-		"<a href=\"\tjavascript:alert(1)\">link</a>",
-		"<a href=\"jav&#x09;ascript:alert(1)\">link</a>",
-		"<a href=\"jav&#9;ascript:alert(1)\">link</a>",
-		"<a href=\"jav&#x0A;ascript:alert(1)\">link</a>",
-		"<a href=\"jav&#x0D;ascript:alert(1)\">link</a>",
-		"<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">link</a>",
-		"<a href=\"&#1;javascript:alert(1)\">link</a>",
-		"<a href=\"javascript&#58;alert(1)\">link</a>",
-		"<a href=\"vbscript:msgbox(1)\">link</a>",
-		"<a href=\"VBScript:msgbox(1)\">link</a>",
-		"<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">link</a>",
-		"<a href=\" DATA:text/html,<script>alert(1)</script>\">link</a>",
-		"<a href=\"livescript:alert(1)\">link</a>",
-		"<a href=\"file:///etc/passwd\">link</a>",
+	    "<a href=\"javascript:alert(1)\">link</a>",
+	    "<a href=\"JAVASCRIPT:alert(1)\">link</a>",
+	    "<a href=\"JaVaScRiPt:alert(1)\">link</a>",
+	    "<a href=\"  javascript:alert(1)\">link</a>",
+	    "<a href=\"\tjavascript:alert(1)\">link</a>",
+	    "<a href=\"jav&#x09;ascript:alert(1)\">link</a>",
+	    "<a href=\"jav&#9;ascript:alert(1)\">link</a>",
+	    "<a href=\"jav&#x0A;ascript:alert(1)\">link</a>",
+	    "<a href=\"jav&#x0D;ascript:alert(1)\">link</a>",
+	    "<a "
+	    "href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">link</"
+	    "a>",
+	    "<a href=\"&#1;javascript:alert(1)\">link</a>",
+	    "<a href=\"javascript&#58;alert(1)\">link</a>",
+	    "<a href=\"vbscript:msgbox(1)\">link</a>",
+	    "<a href=\"VBScript:msgbox(1)\">link</a>",
+	    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">link</a>",
+	    "<a href=\" DATA:text/html,<script>alert(1)</script>\">link</a>",
+	    "<a href=\"livescript:alert(1)\">link</a>",
+	    "<a href=\"file:///etc/passwd\">link</a>",
 	};
 
 	for (size_t i = 0; i < sizeof(vec) / sizeof(vec[0]); i++)
@@ -130,12 +134,12 @@ test_javascript_urls(void **state)
 	check("<a href=\"mailto:a@example.org\">mail</a>", "+href=\"mailto:a@example.org\"", NULL);
 	check("<img src=\"javascript:alert(1)\" alt=x><p>p</p>", "-img", "-javascript", "=<p>p</p>",
 	      NULL);
-	check("<img src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\"><p>p</p>", "-img",
-	      "-data:", "=<p>p</p>", NULL);
+	check("<img src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\"><p>p</p>",
+	      "-img", "-data:", "=<p>p</p>", NULL);
 	check("<img src=\"x.png\" srcset=\"javascript:alert(1) 1x, y.png 2x\">", "-javascript",
 	      "+srcset=\"https://example.org/news/y.png 2x\"", NULL);
-	check("<blockquote cite=\"javascript:alert(1)\">q</blockquote>", "=<blockquote>q</blockquote>",
-	      NULL);
+	check("<blockquote cite=\"javascript:alert(1)\">q</blockquote>",
+	      "=<blockquote>q</blockquote>", NULL);
 	check("<video poster=\"javascript:alert(1)\" src=\"v.mp4\"></video>", "-javascript",
 	      "+src=\"https://example.org/news/v.mp4\"", NULL);
 }
@@ -154,9 +158,10 @@ test_iframes(void **state)
 {
 	check("<iframe src=\"https://evil.example/embed/x\"></iframe><p>t</p>", "-iframe", "-evil",
 	      "=<p>t</p>", NULL);
-	check("<iframe src=\"javascript:alert(1)\"></iframe><p>t</p>", "-iframe", "=<p>t</p>", NULL);
-	check("<iframe srcdoc=\"<script>alert(1)</script>\"></iframe><p>t</p>", "-iframe", "-script",
-	      "=<p>t</p>", NULL);
+	check("<iframe src=\"javascript:alert(1)\"></iframe><p>t</p>", "-iframe", "=<p>t</p>",
+	      NULL);
+	check("<iframe srcdoc=\"<script>alert(1)</script>\"></iframe><p>t</p>", "-iframe",
+	      "-script", "=<p>t</p>", NULL);
 	/* A video host's other pages are not players. */
 	check("<iframe src=\"https://www.youtube.com/redirect?q=evil\"></iframe>t", "-iframe", "=t",
 	      NULL);
@@ -172,10 +177,12 @@ static void
 test_forms_meta_base(void **state)
 {
 	check("<form action=\"https://evil.example/steal\"><p>Text</p><input name=pw type=password>"
-	      "<button formaction=x>Go</button><select><option>o</select><textarea>t</textarea></form>",
-	      "-form", "-evil", "-input", "-button", "-Go", "-select", "-textarea", "=<p>Text</p>", NULL);
-	check("<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\"><p>x</p>", "-meta",
-	      "-refresh", "-evil", "=<p>x</p>", NULL);
+	      "<button "
+	      "formaction=x>Go</button><select><option>o</select><textarea>t</textarea></form>",
+	      "-form", "-evil", "-input", "-button", "-Go", "-select", "-textarea", "=<p>Text</p>",
+	      NULL);
+	check("<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example/\"><p>x</p>",
+	      "-meta", "-refresh", "-evil", "=<p>x</p>", NULL);
 	/* <base> must not change how links resolve either. */
 	check("<base href=\"https://evil.example/\"><a href=\"/x\">x</a>", "-base", "-evil",
 	      "+href=\"https://example.org/x\"", NULL);
@@ -188,7 +195,8 @@ test_attribute_breakout(void **state)
 	      "+href=\"https://example.org/news/x'%20onclick='alert(1)\"", NULL);
 	check("<a title='x\" onmouseover=\"alert(1)' href=/ok>t</a>", "-\" onmouseover",
 	      "+title=\"x&quot; onmouseover=&quot;alert(1)\"", NULL);
-	check("<img alt=\"\"><script>alert(1)</script>\" src=y.png>", "-<script", "-alert(1)</", NULL);
+	check("<img alt=\"\"><script>alert(1)</script>\" src=y.png>", "-<script", "-alert(1)</",
+	      NULL);
 	check("<p title=\"</p><script>alert(1)</script>\">t</p>",
 	      "=<p title=\"&lt;/p&gt;&lt;script&gt;alert(1)&lt;/script&gt;\">t</p>", NULL);
 	check("<a href=\"/x\"title=\"t\"onclick=\"y\">l</a>", "-onclick", "+title=\"t\"", NULL);
@@ -225,7 +233,8 @@ test_urls(void **state)
 	check("<a href=\"//cdn.example.net/p\">l</a>", "+href=\"https://cdn.example.net/p\"", NULL);
 	check("<img src=\"img/a.jpg\">", "+src=\"https://example.org/news/img/a.jpg\"", NULL);
 	check("<img src=\"a.jpg\" srcset=\"a-320.jpg 320w, /b-640.jpg 640w,c.jpg 2x\">",
-	      "+srcset=\"https://example.org/news/a-320.jpg 320w, https://example.org/b-640.jpg 640w, "
+	      "+srcset=\"https://example.org/news/a-320.jpg 320w, https://example.org/b-640.jpg "
+	      "640w, "
 	      "https://example.org/news/c.jpg 2x\"",
 	      NULL);
 	check("<img src=a.jpg srcset=\"b.jpg 2x onerror=alert(1)\">", "-onerror", "-srcset",
@@ -245,7 +254,8 @@ test_urls(void **state)
 static void
 test_lazy_images(void **state)
 {
-	check("<img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\" data-src=\"/i/real.jpg\" alt=a>",
+	check("<img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\" data-src=\"/i/real.jpg\" "
+	      "alt=a>",
 	      "+src=\"https://example.org/i/real.jpg\"", "-data:", "+alt=\"a\"", NULL);
 	check("<img data-original=\"o.png\">", "+src=\"https://example.org/news/o.png\"", NULL);
 	check("<img src=\"/img/blank.gif\" data-lazy-src=\"real.png\">",
@@ -254,9 +264,10 @@ test_lazy_images(void **state)
 	      "+srcset=\"https://example.org/news/s.jpg 1x, https://example.org/news/l.jpg 2x\"",
 	      "-spacer", NULL);
 	/* A real src wins over data-src. */
-	check("<img src=\"real.jpg\" data-src=\"other.jpg\">", "+src=\"https://example.org/news/real.jpg\"",
-	      "-other", NULL);
-	check("<picture><source data-srcset=\"p.webp\" type=\"image/webp\"><img data-src=\"p.jpg\"></picture>",
+	check("<img src=\"real.jpg\" data-src=\"other.jpg\">",
+	      "+src=\"https://example.org/news/real.jpg\"", "-other", NULL);
+	check("<picture><source data-srcset=\"p.webp\" type=\"image/webp\"><img "
+	      "data-src=\"p.jpg\"></picture>",
 	      "=<picture><source srcset=\"https://example.org/news/p.webp\" type=\"image/webp\">"
 	      "<img src=\"https://example.org/news/p.jpg\" loading=\"lazy\"></picture>",
 	      NULL);
@@ -269,7 +280,8 @@ test_lazy_images(void **state)
 static void
 test_media(void **state)
 {
-	check("<video src=\"v.mp4\" autoplay onplay=x><source src=\"v.webm\" type=\"video/webm\">fallback</video>",
+	check("<video src=\"v.mp4\" autoplay onplay=x><source src=\"v.webm\" "
+	      "type=\"video/webm\">fallback</video>",
 	      "=<video src=\"https://example.org/news/v.mp4\" controls><source "
 	      "src=\"https://example.org/news/v.webm\" type=\"video/webm\">fallback</video>",
 	      NULL);
@@ -285,11 +297,11 @@ test_node_cap(void **state)
 	static const char page[] = "<html><body><div id=c><p>one <a href=/x>two</a></p>"
 				   "<blockquote><p>three three three three</p></blockquote></div>"
 				   "</body></html>";
-	char	   err[128];
-	xmlDoc	  *doc = html_parse(page, sizeof(page) - 1, NULL, BASE, err, sizeof(err));
-	xmlNode   *body, *div;
-	struct buf b;
-	size_t	   full;
+	char		  err[128];
+	xmlDoc		 *doc = html_parse(page, sizeof(page) - 1, NULL, BASE, err, sizeof(err));
+	xmlNode		 *body, *div;
+	struct buf	  b;
+	size_t		  full;
 
 	assert_non_null(doc);
 	body = xmlDocGetRootElement(doc)->children;
@@ -348,14 +360,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain),		cmocka_unit_test(test_script_style),
-		cmocka_unit_test(test_event_handlers),	cmocka_unit_test(test_svg_math),
-		cmocka_unit_test(test_javascript_urls), cmocka_unit_test(test_style_attr),
-		cmocka_unit_test(test_iframes),		cmocka_unit_test(test_forms_meta_base),
-		cmocka_unit_test(test_attribute_breakout), cmocka_unit_test(test_comments_cdata),
-		cmocka_unit_test(test_unknown_elements), cmocka_unit_test(test_urls),
-		cmocka_unit_test(test_lazy_images),	cmocka_unit_test(test_media),
-		cmocka_unit_test(test_node_cap),	cmocka_unit_test(test_deep),
+	    cmocka_unit_test(test_plain),
+	    cmocka_unit_test(test_script_style),
+	    cmocka_unit_test(test_event_handlers),
+	    cmocka_unit_test(test_svg_math),
+	    cmocka_unit_test(test_javascript_urls),
+	    cmocka_unit_test(test_style_attr),
+	    cmocka_unit_test(test_iframes),
+	    cmocka_unit_test(test_forms_meta_base),
+	    cmocka_unit_test(test_attribute_breakout),
+	    cmocka_unit_test(test_comments_cdata),
+	    cmocka_unit_test(test_unknown_elements),
+	    cmocka_unit_test(test_urls),
+	    cmocka_unit_test(test_lazy_images),
+	    cmocka_unit_test(test_media),
+	    cmocka_unit_test(test_node_cap),
+	    cmocka_unit_test(test_deep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
