@@ -251,7 +251,7 @@ C2=$tmp/polite.conf DB2=$tmp/polite.db
 {
 	config polite 1s
 	printf '\n[feed "Gazette"]\nurl = %s/feed.xml\nallow_private_addresses = yes\n' "$G"
-	printf '\n[site "127.0.0.1"]\nremove = //blockquote\n'
+	printf '\n[site "127.0.0.1"]\nremove = blockquote\n'
 } >"$C2"
 timeout -k 5 60 "$GLEANERD" -c "$C2" -f --once >"$tmp/polite.out" 2>"$tmp/polite.err"; rc=$?
 getlog
@@ -262,7 +262,7 @@ expect "article_host_delay = 1s: fetches from one host start at least 1 s apart,
 	eval '[ "$rc" -eq 0 ] && ge "$arts" 4 && "$PY" -c "import sys; sys.exit(not float(sys.argv[1]) >= 0.95)" "$gap" && [ "$overlaps" = 0 ]'
 
 t2=$(sq "$DB2" "SELECT a.text FROM items i JOIN articles a ON a.id = i.article_id WHERE i.guid LIKE '%/story'")
-expect "a [site] rule (remove = //blockquote) is applied to that host's pages" \
+expect "a [site] rule (remove = blockquote) is applied to that host's pages" \
 	"quote in the first run: $(contains "$show" "We never once" && echo yes || echo no); in this one: $(contains "$t2" "We never once" && echo yes || echo no); $(grep -m 1 'site' "$tmp/polite.err")" \
 	eval 'contains "$t2" "The light was automated" && ! contains "$t2" "We never once" && contains "$show" "We never once"'
 expect "no sanitizer report from the second --once" "$(grep -m 3 -E 'Sanitizer|runtime error' "$tmp/polite.err")" \
