@@ -329,6 +329,7 @@ boiler_line(const char *t, size_t len)
 	    "posted by", "written by", "reviewed by", "fact checked by", "edited by",
 	    "reading time", "see more", "article sources", "sources:", "tags:", "filed under",
 	    "categories:", "category:", "share:", "share on", "http://", "https://", "www.",
+	    "updated on", "last updated on", "originally published",
 	};
 	char   low[128];
 	size_t i;
@@ -349,6 +350,13 @@ boiler_line(const char *t, size_t len)
 	/* "By Jane Doe", "By Jane Doe and John Roe" */
 	if (len < 50 && !strncmp(low, "by ", 3) && t[len - 1] != '.')
 		return 1;
+	/* A date alone: "March 3, 2024", "2024-03-03". */
+	if (len < 40) {
+		int64_t when;
+
+		if (date_parse(t, len, &when) == 0)
+			return 1;
+	}
 	/* "3 min read", "5 MIN. READ", "4 minute read" */
 	if (len < 30 && (strstr(low, "min read") || strstr(low, "min. read") ||
 			 strstr(low, "minute read") || strstr(low, "minutes read")))
@@ -357,6 +365,15 @@ boiler_line(const char *t, size_t len)
 	if (len < 20 && strstr(low, "comment"))
 		return 1;
 	return 0;
+}
+
+/* "If you buy through our links we may earn a commission." */
+static int
+disclosure(const char *t)
+{
+	return strcasestr(t, "commission") &&
+	       (strcasestr(t, "affiliate") || strcasestr(t, "may earn") || strcasestr(t, "we earn") ||
+		strcasestr(t, "i earn") || strcasestr(t, "earn a"));
 }
 
 static const char *const boiler_headings[] = {
@@ -514,6 +531,7 @@ prune(struct xctx *x, xmlNode *root, int strict)
 				/* Short boilerplate, or a bare URL of any length. */
 				if (t && *t &&
 				    ((ns(n)->text < 120 && boiler_line(t, strlen(t))) ||
+				     (ns(n)->text < 400 && disclosure(t)) ||
 				     ((!strncmp(t, "http://", 7) || !strncmp(t, "https://", 8)) &&
 				      !strchr(t, ' ')))) {
 					mark(&r, n);

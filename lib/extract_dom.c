@@ -117,14 +117,14 @@ class_has_word(const xmlNode *n, const char *const *words, size_t cnt, int id_to
 	buf[0] = '\0';
 	len = add_words(attr(n, "class"), buf, len, sizeof(buf));
 	if (id_too) {
-		size_t before = len, words = 0, i;
+		size_t before = len, nwords = 0, i;
 
 		len = add_words(attr(n, "id"), buf, len, sizeof(buf));
 		/* An id of five words or more is a heading's anchor
 		 * ("sharing-with-multiple-developers"), not a role. */
 		for (i = before; i < len; i++)
-			words += buf[i] == ' ';
-		if (words >= 5) {
+			nwords += buf[i] == ' ';
+		if (nwords >= 5) {
 			buf[before] = '\0';
 			len = before;
 		}
