@@ -37,21 +37,25 @@ FUZZ_BIN     = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 
 PROGS = bin/glean $(if $(DAEMON_SRC),bin/gleanerd,)
 
-.PHONY: all deps test test-run unit integration valgrind fuzz lint install clean bench format example run demo
+.PHONY: all deps test test-run unit integration valgrind fuzz lint install clean bench bench-extract format example run demo
 all: $(PROGS)
 
-$(B)/rel/%.o: %.c lib/gleaner.h
+# Every object depends on every header: a struct that changes in
+# daemon/gleanerd.h or lib/store_int.h must not leave stale objects.
+HDRS = $(wildcard lib/*.h cli/*.h daemon/*.h)
+
+$(B)/rel/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(B)/san/%.o: %.c lib/gleaner.h
+$(B)/san/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(filter-out -O2,$(CFLAGS)) $(SAN_FLAGS) -c -o $@ $<
 
 $(B)/libgleaner.a: $(LIB_OBJ)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 $(B)/libgleaner-san.a: $(LIB_OBJ_SAN)
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 bin/glean: $(CLI_SRC:%.c=$(B)/rel/%.o) $(B)/libgleaner.a
 	@mkdir -p bin
@@ -78,7 +82,7 @@ $(B)/san/tests/%: tests/unit/%.c $(B)/libgleaner-san.a $(wildcard tests/unit/*.h
 DEB_PKGS = build-essential pkg-config clang libclang-rt-14-dev \
            libcurl4-openssl-dev libexpat1-dev libev-dev libsqlite3-dev libxml2-dev \
            libinih-dev libsystemd-dev libcmocka-dev \
-           python3 python3-feedparser sfeed sqlite3 valgrind cppcheck clang-tidy curl
+           python3 python3-feedparser sfeed sqlite3 valgrind cppcheck clang-tidy curl openssl
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
 	    grep -q '^install ok installed' || echo $$p; done); \
@@ -94,11 +98,14 @@ export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(UNIT_BIN) $(B)/san/bin/glean $(B)/san/bin/gleanerd
+test-run: $(UNIT_BIN) $(B)/san/bin/glean $(B)/san/bin/gleanerd bin/gleanerd
 	@sh tests/run-tests.sh --unit $(UNIT_BIN) --integration $(B)/san/bin/glean \
 	    --suite tests/store/run.sh \
 	    --suite tests/integration/daemon.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \
-	    --suite tests/integration/articles.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean
+	    --suite tests/integration/articles.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \
+	    --suite tests/faults/run.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean:bin/gleanerd \
+	    --suite tests/faults/storage.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \
+	    --suite tests/faults/crash.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean
 
 unit: $(UNIT_BIN)
 	@sh tests/run-tests.sh --unit $(UNIT_BIN)
@@ -150,6 +157,10 @@ run: deps
 
 bench: bin/glean build/libgleaner.a
 	@sh bench/parse/run.sh
+
+## bench-extract: article extraction beside Readability.js and readability-lxml (installs them).
+bench-extract: bin/glean
+	@sh bench/extract/run.sh
 
 SYSTEMDDIR ?= /lib/systemd/system
 SYSUSERSDIR ?= /usr/lib/sysusers.d

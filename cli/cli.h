@@ -124,6 +124,8 @@ int cmd_export(int, char **);
 int cmd_ingest(int, char **);
 /* cmd_parse.c */
 int cmd_parse(int, char **);
+/* cmd_extract.c */
+int cmd_extract(int, char **);
 
 /* cmd_control.c: requests to a running gleanerd. */
 int cmd_refresh(int, char **);

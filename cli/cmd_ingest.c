@@ -94,6 +94,11 @@ ingest_file(struct store *s, int64_t id, const char *url, const char *path, int6
 		fr.next_poll = now + 3600;
 		CLI_RETRY(rc, store_fetch_done(s, id, now, &fr, &r, NULL));
 	}
+	if (rc == 0 && r.new_items > 0) {
+		int64_t n; /* searchable at once, as after gleanerd --once */
+
+		CLI_RETRY(rc, store_index_all(s, &n));
+	}
 	if (rc == 0)
 		printf("feed %lld: %d new, %d updated, %d unchanged, %d tombstoned, %d skipped%s\n",
 		       (long long)id, r.new_items, r.updated, r.unchanged, r.tombstoned, r.skipped,

@@ -6,8 +6,10 @@
  * title:word).  Exit 1 on no hit, 2 on a query FTS5 cannot read.
  */
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -78,6 +80,33 @@ search_usage(FILE *fp)
 		SEARCH_LIMIT);
 }
 
+/* Items stored since the search index was last brought up to date
+ * (gleanerd does it a few seconds after new items arrive) are not
+ * searchable yet: index them first if this user may write the database,
+ * else say how many the search cannot see. */
+static void
+index_first(struct store *s)
+{
+	struct store *w = NULL;
+	char	      path[1024], wal[1100], err[2048];
+	int64_t	      pending = 0, n;
+	int	      rc = -1;
+
+	if (store_index_lag(s, &pending) != 0 || pending == 0)
+		return;
+	if (cli_db_path(CLI_READ, path, sizeof(path)) == 0 && access(path, W_OK) == 0) {
+		snprintf(wal, sizeof(wal), "%s-wal", path);
+		if ((access(wal, F_OK) != 0 || access(wal, W_OK) == 0) &&
+		    store_open(&w, path, 0, err, sizeof(err)) == STORE_OK) {
+			CLI_RETRY(rc, store_index_all(w, &n));
+			store_close(w);
+		}
+	}
+	if (rc != 0)
+		cli_err("note: the %lld newest items are not in the search index yet "
+			"(gleanerd adds them within seconds)", (long long)pending);
+}
+
 int
 cmd_search(int argc, char **argv)
 {
@@ -133,6 +162,7 @@ cmd_search(int argc, char **argv)
 		buf_free(&q);
 		return rc;
 	}
+	index_first(s);
 	o.fp = o.json ? stdout : cli_pager_begin();
 	o.bold = !o.json && cli_color();
 	if ((rc = store_search(s, q.data, limit, on_hit, &o)) != 0)

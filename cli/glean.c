@@ -32,6 +32,7 @@ static const struct cli_cmd cmds[] = {
     {"reload", cmd_reload, "make gleanerd reload its configuration"},
     {"parse", cmd_parse, "parse a feed file and print what Gleaner reads in it"},
     {"ingest", cmd_ingest, "store a feed file into a feed (for tests and scripting)"},
+    {"extract", cmd_extract, "extract the article of a saved web page"},
 };
 
 static void

@@ -322,6 +322,7 @@ daemon_free(struct daemon *d)
 		free(d->feeds[i]);
 	}
 	free(d->feeds);
+	free(d->batch);
 	free(d->waithosts);
 	sched_free(&d->sched);
 	store_close(d->store);
@@ -374,6 +375,10 @@ main(int argc, char **argv)
 	}
 	log_init("gleanerd", d.cfg->log_level, !(fg && isatty(STDERR_FILENO)));
 	signal(SIGPIPE, SIG_IGN);
+	/* Past a file size limit (ulimit -f) a write fails with EFBIG, which
+	 * SQLite reports and the poll retries; the default action would kill
+	 * the daemon. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("libcurl initialization failed");
 	xmlInitParser();
@@ -408,8 +413,10 @@ main(int argc, char **argv)
 			  "will not reach this gleanerd");
 	log_info("started: %zu feeds, database %s", d.nfeeds, d.cfg->database);
 	sd_notify(0, "READY=1");
+	poll_index_soon(&d); /* anything a crash or glean left unindexed */
 	poll_dispatch(&d);
 	ev_run(d.loop, 0);
+	poll_index_flush(&d); /* commits the last batch of polls first */
 	if (d.once)
 		log_info("polled %d feeds once, fetched %d articles", d.polled, d.articles);
 	log_info("stopped");

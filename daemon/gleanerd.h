@@ -98,6 +98,11 @@ struct daemon {
 	struct host     **waithosts;     /* hosts with feeds waiting for a connection */
 	size_t            nwaithosts;
 	ev_timer          tick;          /* armed for the earliest due feed */
+	ev_timer          index_timer;   /* indexes new items for search, shortly after */
+	ev_timer          batch_timer;   /* commits the open batch of polls */
+	struct feedstate **batch;        /* the feeds whose polls it holds */
+	size_t            nbatch, batch_cap;
+	int               batch_open;    /* a transaction is open for it */
 	ev_timer          watchdog;
 	ev_signal         sigterm, sigint, sighup;
 	ev_timer          shutdown_timer;
@@ -115,6 +120,14 @@ void poll_start(struct daemon *, struct feedstate *);
 /* Starts what is due and allowed, and arms the tick for the next one. */
 void poll_dispatch(struct daemon *);
 double daemon_now(const struct daemon *);
+/* New items become searchable a few seconds after they are stored, many
+ * feeds' worth at a time; flush indexes everything pending now (at exit). */
+void poll_index_soon(struct daemon *);
+void poll_index_flush(struct daemon *);
+/* Polls are stored in batches: one transaction for the polls that end
+ * within BATCH_DELAY, each poll a savepoint in it.  Commits the open batch
+ * now (before exit, and before anything that must see it committed). */
+void poll_batch_commit(struct daemon *);
 
 /* article.c: the article queue (fetch, extract, store the linked pages). */
 struct artq;

@@ -3,9 +3,13 @@
  * when to poll it next.
  *
  * The body streams into the feed parser as it arrives; the database is
- * written once the transfer is over, in one short transaction (never held
- * across network I/O).  Whatever a server or a document does, the outcome
- * is a stored result and a next poll time: never an exit.
+ * written once the transfer is over.  Polls that end close together share
+ * one transaction (a batch, each poll a savepoint in it), committed at most
+ * BATCH_DELAY after it began, when BATCH_MAX polls are in it, or when no
+ * transfer is left: one commit per poll wrote the same index pages to the
+ * WAL again for every poll (about 37 pages a poll of 20 new items), which
+ * was most of a cold cycle's time.  Whatever a server or a document does,
+ * the outcome is a stored result and a next poll time: never an exit.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -17,6 +21,15 @@
 #include "gleanerd.h"
 
 #define BACKOFF_CAP (12 * 3600)
+/* Seconds between new items and their indexing for search: long enough
+ * that a burst of polls is indexed as one batch (one FTS5 segment), short
+ * enough that a search soon finds them. */
+#define INDEX_DELAY 2.0
+#define INDEX_RETRY 30.0
+/* A batch holds the write lock for at most this long (glean's marks wait
+ * up to 5 s for it) and this many polls. */
+#define BATCH_DELAY 0.2
+#define BATCH_MAX   256
 
 struct pollctx {
 	struct daemon      *d;
@@ -174,6 +187,68 @@ swap_str(char **dst, char *src)
 	*dst = strdup(src);
 }
 
+/* Opens a batch if none is open; then adds fs to it.  If the batch cannot
+ * begin, each poll commits alone (store_begin in on_done). */
+static void
+batch_add(struct daemon *d, struct feedstate *fs)
+{
+	if (!d->batch_open) {
+		if (store_begin(d->store) != 0) {
+			log_warnx("storing polls: %s", store_errmsg(d->store));
+			return;
+		}
+		d->batch_open = 1;
+		d->nbatch = 0;
+		ev_timer_set(&d->batch_timer, BATCH_DELAY, 0.);
+		ev_timer_start(d->loop, &d->batch_timer);
+	}
+	if (d->nbatch == d->batch_cap) {
+		size_t             cap = d->batch_cap ? 2 * d->batch_cap : 64;
+		struct feedstate **nb = realloc(d->batch, cap * sizeof(struct feedstate *));
+
+		if (nb == NULL) {
+			poll_batch_commit(d); /* no room to track it: commit what is there */
+			batch_add(d, fs);
+			return;
+		}
+		d->batch = nb;
+		d->batch_cap = cap;
+	}
+	d->batch[d->nbatch++] = fs;
+}
+
+void
+poll_batch_commit(struct daemon *d)
+{
+	size_t i;
+
+	ev_timer_stop(d->loop, &d->batch_timer);
+	if (!d->batch_open)
+		return;
+	d->batch_open = 0;
+	if (store_commit(d->store) == 0)
+		return;
+	/* Nothing of these polls was kept: forget their validators, so that
+	 * the next poll of each fetches the whole document again instead of
+	 * a 304 for items never stored. */
+	log_warnx("storing %zu polls failed, nothing of them was kept: %s", d->nbatch,
+		  store_errmsg(d->store));
+	for (i = 0; i < d->nbatch; i++) {
+		free(d->batch[i]->etag);
+		free(d->batch[i]->last_modified);
+		d->batch[i]->etag = d->batch[i]->last_modified = NULL;
+	}
+	d->nbatch = 0;
+}
+
+static void
+batch_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)revents;
+	poll_batch_commit(w->data);
+}
+
 static void
 on_done(void *ud, struct xfer_result *r)
 {
@@ -185,7 +260,7 @@ on_done(void *ud, struct xfer_result *r)
 	struct fetch_result  out = {0};
 	double               now = daemon_now(d), next;
 	char                 msg[512];
-	int                  moved = 0, failed = 1, outer;
+	int                  moved = 0, failed = 1, outer, stored, errors = fs->errors;
 
 	d->in_flight--;
 	fs->in_flight = 0;
@@ -206,8 +281,10 @@ on_done(void *ud, struct xfer_result *r)
 	out.bytes = r->bytes;
 	out.duration_ms = r->duration_ms;
 	out.moved_to = r->moved_to;
-	/* One commit for the poll: items, outcome and retention (each step is
-	 * a savepoint inside it).  If it cannot begin, each step commits alone. */
+	/* One savepoint for the poll, in the batch: items, outcome and
+	 * retention (each step a savepoint inside it).  If it cannot begin,
+	 * each step commits alone. */
+	batch_add(d, fs);
 	outer = store_begin(d->store) == 0;
 	if (r->error[0]) {
 		snprintf(msg, sizeof(msg), "%s", r->error);
@@ -217,6 +294,10 @@ on_done(void *ud, struct xfer_result *r)
 		snprintf(msg, sizeof(msg), "not a feed (Content-Type %s): %s",
 			 r->content_type ? r->content_type : "none",
 			 f && f->bozo_reason[0] ? f->bozo_reason : "empty body");
+	} else if (f->incomplete) {
+		/* Storing the items read so far would be a partial update. */
+		snprintf(msg, sizeof(msg), "document not read to its end, nothing of it stored: %s",
+			 f->bozo_reason);
 	} else {
 		failed = 0;
 		if (store_ingest(d->store, fs->id, f, (int64_t)now, &ir) != 0) {
@@ -225,6 +306,8 @@ on_done(void *ud, struct xfer_result *r)
 		} else if (f->bozo) {
 			log_msg(LOG_NOTICE_, "%s: repaired: %s", fs->url, f->bozo_reason);
 		}
+		if (!failed && ir.new_items > 0)
+			poll_index_soon(d);
 	}
 	if (failed) {
 		fs->errors++;
@@ -241,8 +324,6 @@ on_done(void *ud, struct xfer_result *r)
 			  next - now);
 	} else {
 		fs->errors = 0;
-		swap_str(&fs->etag, r->etag);
-		swap_str(&fs->last_modified, r->last_modified);
 		next = next_success(d, fs, r->http_status == 304 ? NULL : f, r, now);
 		if (r->http_status == 304)
 			log_debug("%s: not modified", fs->url);
@@ -251,7 +332,8 @@ on_done(void *ud, struct xfer_result *r)
 				 (long long)r->bytes);
 	}
 	out.next_poll = (int64_t)next;
-	if (store_fetch_done(d->store, fs->id, (int64_t)now, &out, failed ? NULL : &ir, &moved) != 0)
+	stored = store_fetch_done(d->store, fs->id, (int64_t)now, &out, failed ? NULL : &ir, &moved) == 0;
+	if (!stored)
 		log_warnx("%s: recording the poll failed: %s", fs->url, store_errmsg(d->store));
 	if (moved) {
 		log_info("%s: moved permanently to %s, the feed's URL is updated", fs->url, r->moved_to);
@@ -268,19 +350,41 @@ on_done(void *ud, struct xfer_result *r)
 				    &deleted) != 0)
 			log_warnx("%s: retention failed: %s", fs->url, store_errmsg(d->store));
 	}
-	if (outer && store_commit(d->store) != 0)
+	if (outer && store_commit(d->store) != 0) {
 		log_warnx("%s: storing the poll failed, nothing of it was kept: %s", fs->url,
 			  store_errmsg(d->store));
-	if (ir.new_items > 0 && fs->full_text)
+		stored = 0;
+	}
+	if (!failed && !stored) {
+		/* A disk full, a read-only or locked database: what the poll
+		 * brought is not stored, so its ETag must not make the next
+		 * request conditional (a 304 would lose the items), and the
+		 * retry comes as after any error. */
+		failed = 1;
+		fs->errors = errors + 1;
+		snprintf(msg, sizeof(msg), "storing failed: %s", store_errmsg(d->store));
+		next = next_error(d, fs, r, now);
+		log_warnx("%s: not stored, next attempt in %.0f s", fs->url, next - now);
+	} else if (!failed) {
+		swap_str(&fs->etag, r->etag);
+		swap_str(&fs->last_modified, r->last_modified);
+	}
+	if (stored && !failed && ir.new_items > 0 && fs->full_text)
 		article_kick(d);
 	fs->due = next;
 	if (!d->once && !d->stopping && !fs->removed)
 		sched_put(&d->sched, fs);
+	if (d->ctl_conns)
+		poll_batch_commit(d); /* glean refresh --wait reads the result next */
+	else if (d->nbatch >= BATCH_MAX)
+		poll_batch_commit(d);
 	control_poll_done(d, fs, failed ? msg : NULL, ir.new_items);
 out:
 	feed_free(f);
 	free(c);
 	poll_dispatch(d);
+	if (d->in_flight == 0)
+		poll_batch_commit(d); /* nothing more is coming soon */
 }
 
 void
@@ -462,10 +566,64 @@ poll_dispatch(struct daemon *d)
 	}
 }
 
+/* One batch per loop turn, so that transfers and the control socket are
+ * served between batches; the next batch at once if more are pending. */
+static void
+index_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+	int64_t        n = 0;
+	int            rc;
+
+	(void)revents;
+	poll_batch_commit(d); /* the index gets its own transactions */
+	rc = store_index_pending(d->store, STORE_INDEX_BATCH, &n);
+	if (rc < 0) {
+		log_warnx("search index: %s (next attempt in %.0f s)", store_errmsg(d->store),
+			  INDEX_RETRY);
+		ev_timer_set(w, INDEX_RETRY, 0.);
+		ev_timer_start(loop, w);
+		return;
+	}
+	if (n > 0)
+		log_debug("search index: %lld new items indexed", (long long)n);
+	if (rc == 1) {
+		ev_timer_set(w, 0., 0.);
+		ev_timer_start(loop, w);
+	}
+}
+
+void
+poll_index_soon(struct daemon *d)
+{
+	if (ev_is_active(&d->index_timer))
+		return;
+	ev_timer_set(&d->index_timer, INDEX_DELAY, 0.);
+	ev_timer_start(d->loop, &d->index_timer);
+}
+
+void
+poll_index_flush(struct daemon *d)
+{
+	int64_t n = 0;
+
+	ev_timer_stop(d->loop, &d->index_timer);
+	poll_batch_commit(d);
+	if (store_index_all(d->store, &n) < 0)
+		log_warnx("search index: %s (the next start indexes what is left)",
+			  store_errmsg(d->store));
+	else if (n > 0)
+		log_debug("search index: %lld new items indexed", (long long)n);
+}
+
 void
 poll_init(struct daemon *d)
 {
 	ev_timer_init(&d->tick, tick_cb, 0., 0.);
 	d->tick.data = d;
+	ev_timer_init(&d->index_timer, index_cb, 0., 0.);
+	d->index_timer.data = d;
+	ev_timer_init(&d->batch_timer, batch_cb, 0., 0.);
+	d->batch_timer.data = d;
 	d->seed = (unsigned)time(NULL) ^ (unsigned)getpid();
 }

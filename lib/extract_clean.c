@@ -179,7 +179,7 @@ static const char *const boiler_words[] = {
     "commentlist", "comments", "consent",  "cookie",	   "cookies",	    "copyright",
     "credit",	 "credits",  "crumb",	   "crumbs",	   "dateline",	    "dfp",
     "disclaimer", "disqus",  "donate",	   "footer",	   "footnotes_placeholder", "gdpr",
-    "hidden",	 "hide",     "login",    "masthead",   "menu",	   "modal",	    "mostread",
+    "login",    "masthead",   "menu",	   "modal",	    "mostread",
     "nav",	 "navbar",   "navigation", "newsletter",  "outbrain",	    "pagination",
     "pager",	 "paywall",  "popular",	   "popup",	   "print",	    "promo",
     "promotion", "pullquote", "rating",	   "reactions",	   "readmore",	    "recirc",
@@ -317,6 +317,10 @@ boiler_line(const char *t, size_t len)
 	    "share on facebook", "share on twitter", "sign up", "sponsored", "subscribe",
 	    "subscribe now", "tweet", "twitter", "whatsapp", "x", "more", "see more", "show more",
 	    "back to top", "top", "follow", "save", "listen", "download",
+	    "in this article", "table of contents", "contents", "on this page", "jump to",
+	    "book a demo", "request a demo", "get a demo", "get started", "learn more",
+	    "contact us", "get a quote", "buy now", "shop now", "try it free", "start free trial",
+	    "sign up now", "apply now", "join now", "register now",
 	};
 	static const char *const prefix[] = {
 	    "photo:", "photo by", "photograph:", "photos:", "image:", "image credit", "image by",
@@ -371,6 +375,9 @@ boiler_line(const char *t, size_t len)
 static int
 disclosure(const char *t)
 {
+	if (!strncasecmp(t, "disclaimer", 10) || !strncasecmp(t, "disclosure:", 11) ||
+	    !strncasecmp(t, "editorial disclosure", 20) || !strncasecmp(t, "medical disclaimer", 18))
+		return 1;
 	return strcasestr(t, "commission") &&
 	       (strcasestr(t, "affiliate") || strcasestr(t, "may earn") || strcasestr(t, "we earn") ||
 		strcasestr(t, "i earn") || strcasestr(t, "earn a"));

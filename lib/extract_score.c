@@ -55,6 +55,15 @@ weight_of(const char *v)
 	s[0] = ' ';
 	s[i + 1] = ' ';
 	s[i + 2] = '\0';
+	/* Utility classes (overflow-hidden, overflow-x-hidden) say nothing
+	 * about the role of an element. */
+	{
+		char *h;
+
+		while ((h = strstr(s, "overflow-")) != NULL)
+			while (*h && *h != ' ')
+				*h++ = ' ';
+	}
 	for (i = 0; i < N(negative); i++)
 		if (strstr(s, negative[i])) {
 			w -= 25;

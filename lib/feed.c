@@ -450,8 +450,10 @@ feed_parser_finish(struct feed_parser *p)
 	if (p->xml)
 		xml_finish(p->xml);
 	if (p->in.kind == INPUT_JSON) {
-		if (p->json.truncated)
+		if (p->json.truncated) {
 			feed_set_bozo(p->feed, 0, "JSON body larger than %zu bytes", p->json.cap);
+			p->feed->incomplete = 1;
+		}
 		else
 			json_feed_parse(p, p->json.data ? p->json.data : "", p->json.len);
 	}

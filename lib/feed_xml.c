@@ -1446,6 +1446,9 @@ xml_feed(struct xml_state *st, const char *s, size_t n, int last)
 			if (e == XML_ERROR_JUNK_AFTER_DOC_ELEMENT || e == XML_ERROR_NO_ELEMENTS ||
 			    e == XML_ERROR_NO_MEMORY || e == XML_ERROR_AMPLIFICATION_LIMIT_BREACH ||
 			    e == XML_ERROR_RECURSIVE_ENTITY_REF) {
+				/* Junk after the root is the only one that comes
+				 * after the whole document was read. */
+				st->p->feed->incomplete = e != XML_ERROR_JUNK_AFTER_DOC_ELEMENT;
 				st->dead = 1;
 				break;
 			}
@@ -1466,6 +1469,10 @@ xml_feed(struct xml_state *st, const char *s, size_t n, int last)
 void
 xml_finish(struct xml_state *st)
 {
+	/* Elements still open at the end: the document was cut short, whatever
+	 * error expat gave for it (no element found, an unclosed token...). */
+	if (st->depth > 0)
+		st->p->feed->incomplete = 1;
 	if (st->item) {
 		if (st->cap_.active)
 			capture_end(st);

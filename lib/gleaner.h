@@ -167,6 +167,9 @@ struct feed {
 	char     bozo_reason[256];
 	unsigned bozo_line;
 	int      not_a_feed;   /* nothing that looks like a feed was found */
+	int      incomplete;   /* parsing stopped before the document's end (cut
+				* short, or an entity expansion refused): its items
+				* are not the whole feed */
 	size_t   nitems;       /* items seen (also those handed to a callback) */
 
 	struct feed_item *items; /* kept only when no item callback is set */
@@ -351,8 +354,21 @@ struct store_hit {
 	double  rank;                  /* bm25, lower is better */
 	int64_t published;
 };
+/* Ranked full-text search.  On a writable connection, items not indexed
+ * yet are indexed first (store_index_all); a read-only one searches what
+ * is indexed (store_index_lag tells how much is not). */
 int  store_search(struct store *, const char *query, int64_t limit,
 		  int (*cb)(void *, const struct store_hit *), void *);
+
+/* store_index.c: the search index, written after the feed transactions.
+ * New items become searchable when indexed: store_index_pending indexes
+ * the oldest `batch` not indexed yet (all if batch <= 0) in one
+ * transaction and returns 1 if more remain, 0 if none, or a store_err;
+ * store_index_all does batches of STORE_INDEX_BATCH until none remain. */
+#define STORE_INDEX_BATCH 10000
+int  store_index_pending(struct store *, int64_t batch, int64_t *indexed);
+int  store_index_all(struct store *, int64_t *indexed);
+int  store_index_lag(struct store *, int64_t *pending); /* items not indexed yet */
 
 struct store_stats {
 	int64_t feeds, feeds_erroring, feeds_disabled;

@@ -44,54 +44,11 @@ link_key(const char *link, const char *norm)
 	return k;
 }
 
-/* The largest id in items, 0 if none. */
-static int
-max_item_id(struct store *s, int64_t *id)
-{
-	sqlite3_stmt *st = NULL;
-	int           rc;
-
-	*id = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(id), 0) FROM items", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return store_fail(s, "search index");
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : store_fail(s, "search index");
-}
-
 /* The normalized form of an item's link, or NULL. */
 static char *
 link_norm(const char *link)
 {
 	return link && *link ? url_normalize(link) : NULL;
-}
-
-/* Indexes for search the rows of the feed added to items in this
- * transaction that are not indexed yet, those with an id above *mark
- * (the largest id before them), with one statement: an insert trigger
- * per row made FTS5 write its index a row at a time.  *mark becomes the
- * largest id.  New rows get ids above the largest one (INTEGER PRIMARY
- * KEY without AUTOINCREMENT), short of the 2^63 limit. */
-static int
-index_new(struct store *s, int64_t feed_id, int64_t *mark)
-{
-	sqlite3_stmt *st = NULL;
-	int           rc;
-
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO items_fts(rowid, title, summary, article)"
-				      " SELECT i.id, i.title, i.summary, a.text FROM items i"
-				      " LEFT JOIN articles a ON a.id = i.article_id"
-				      " WHERE i.feed_id = ?1 AND i.id > ?2", -1, &st, NULL) != SQLITE_OK)
-		return store_fail(s, "search index");
-	sqlite3_bind_int64(st, 1, feed_id);
-	sqlite3_bind_int64(st, 2, *mark);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return store_fail(s, "search index");
-	return max_item_id(s, mark);
 }
 
 static char *
@@ -263,10 +220,19 @@ tombstoned(struct store *s, int64_t feed_id, const char *key, int64_t now)
 	return sqlite3_changes(s->db) > 0;
 }
 
+/* A date more than a day after the fetch is a wrong clock or a placeholder
+ * (9999-12-31): stored as the fetch time, or retention by age and by count
+ * (newest first) would keep the item for ever. */
+static int64_t
+sane_date(int64_t t, int64_t now)
+{
+	return t != DATE_NONE && t > now + 86400 ? now : t;
+}
+
 /* Binds an item's fields to the insert (from ?3) or update statement. */
 static void
 bind_item(sqlite3_stmt *st, const struct feed_item *it, const char *key, const char *lkey,
-	  const char *summary, const char *encl, const char *cats)
+	  const char *summary, const char *encl, const char *cats, int64_t now)
 {
 	store_bind_text(st, 3, key);
 	store_bind_text(st, 4, lkey);
@@ -274,8 +240,8 @@ bind_item(sqlite3_stmt *st, const struct feed_item *it, const char *key, const c
 	store_bind_text(st, 6, it->link);
 	store_bind_text(st, 7, it->title);
 	store_bind_text(st, 8, it->author);
-	store_bind_time(st, 9, it->published);
-	store_bind_time(st, 10, it->updated);
+	store_bind_time(st, 9, sane_date(it->published, now));
+	store_bind_time(st, 10, sane_date(it->updated, now));
 	store_bind_text(st, 11, summary);
 	store_bind_text(st, 12, it->content);
 	sqlite3_bind_int(st, 13, it->content_type);
@@ -284,11 +250,10 @@ bind_item(sqlite3_stmt *st, const struct feed_item *it, const char *key, const c
 	sqlite3_bind_int64(st, 16, (int64_t)it->content_hash);
 }
 
-/* has_tombs: the feed has tombstones; *mark: the largest id of the items
- * indexed for search (index_new). */
+/* has_tombs: the feed has tombstones. */
 static int
 ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, int has_tombs,
-	    const struct feed_item *it, int64_t now, int64_t *mark, struct ingest_result *r)
+	    const struct feed_item *it, int64_t now, struct ingest_result *r)
 {
 	sqlite3_stmt *st;
 	char         *norm = link_norm(it->link), *lkey = link_key(it->link, norm);
@@ -326,17 +291,13 @@ ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, int ha
 			goto out;
 		}
 	}
-	rc = 0;
 	summary = plain_summary(it);
 	encl = enclosures_json(it);
 	cats = categories_json(it);
 	if (row) {
-		/* Known, and changed: update in place, read/starred untouched.
-		 * A row added earlier in this transaction (the same item twice
-		 * in the document) is indexed first: the update trigger takes
-		 * its old text out of the index. */
-		if (row > *mark && (rc = index_new(s, feed_id, mark)) < 0)
-			goto out;
+		/* Known, and changed: update in place, read/starred untouched
+		 * (the search index follows by the items_au trigger, or later
+		 * for a row not indexed yet: see store_index.c). */
 		st = store_stmt(s, ST_ITEM_UPDATE,
 				"UPDATE items SET link_key = ?4, guid = ?5, url = ?6, title = ?7,"
 				" author = ?8, published = ?9, updated = ?10, summary = ?11,"
@@ -349,7 +310,7 @@ ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, int ha
 		}
 		sqlite3_bind_int64(st, 1, row);
 		sqlite3_bind_int64(st, 2, now);
-		bind_item(st, it, it->ident, lkey, summary, encl, cats);
+		bind_item(st, it, it->ident, lkey, summary, encl, cats, now);
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, "item update");
 		sqlite3_reset(st);
 		r->updated++;
@@ -371,7 +332,7 @@ ingest_item(struct store *s, int64_t feed_id, int by_link, int full_text, int ha
 	sqlite3_bind_int64(st, 2, now);
 	/* Keyed by link, a new row's identity is its link key: guids shared by
 	 * items with different links must not make them collide. */
-	bind_item(st, it, by_link && lkey ? lkey : it->ident, lkey, summary, encl, cats);
+	bind_item(st, it, by_link && lkey ? lkey : it->ident, lkey, summary, encl, cats, now);
 	if (article)
 		sqlite3_bind_int64(st, 17, article);
 	else
@@ -478,24 +439,22 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 	sqlite3_stmt *st = NULL;
 	char          why[160];
 	int           rc, by_link = 0, full_text = 1, has_items = 0, has_tombs = 0;
-	int64_t       mark = 0;
 	size_t        i;
 
 	memset(r, 0, sizeof(*r));
 	if ((rc = store_begin(s)) != 0)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "SELECT key_mode = 'link', full_text,"
+	if ((st = store_stmt(s, ST_FEED_INFO, "SELECT key_mode = 'link', full_text,"
 				      " EXISTS (SELECT 1 FROM items WHERE feed_id = ?1),"
-				      " EXISTS (SELECT 1 FROM tombstones WHERE feed_id = ?1),"
-				      " (SELECT coalesce(max(id), 0) FROM items)"
-				      " FROM feeds WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+				      " EXISTS (SELECT 1 FROM tombstones WHERE feed_id = ?1)"
+				      " FROM feeds WHERE id = ?1")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		if (rc == SQLITE_DONE) {
 			snprintf(s->err, sizeof(s->err), "%s: no feed with id %lld", s->path,
 				 (long long)feed_id);
-			sqlite3_finalize(st);
+			sqlite3_reset(st);
 			store_rollback(s);
 			return STORE_NOTFOUND;
 		}
@@ -505,37 +464,36 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 	full_text = sqlite3_column_int(st, 1);
 	has_items = sqlite3_column_int(st, 2);
 	has_tombs = sqlite3_column_int(st, 3);
-	mark = sqlite3_column_int64(st, 4);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	st = NULL;
 
 	/* Guids cannot have changed on a feed without items yet. */
 	if (!by_link && (guids_unreliable(f, why, sizeof(why)) ||
 			 (has_items && guids_changing(s, feed_id, f, why, sizeof(why))))) {
-		if (sqlite3_prepare_v2(s->db, "UPDATE feeds SET key_mode = 'link', key_reason = ?2"
-					      " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		if ((st = store_stmt(s, ST_FEED_KEYSWITCH,
+				     "UPDATE feeds SET key_mode = 'link', key_reason = ?2"
+					      " WHERE id = ?1")) == NULL)
 			goto fail;
 		sqlite3_bind_int64(st, 1, feed_id);
 		sqlite3_bind_text(st, 2, why, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto fail;
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		st = NULL;
 		by_link = 1;
 		r->key_switched = 1;
 	}
 	for (i = 0; i < f->nkept; i++)
 		if ((rc = ingest_item(s, feed_id, by_link, full_text, has_tombs, &f->items[i], now,
-				      &mark, r)) < 0)
+				      r)) < 0)
 			goto out;
-	if (r->new_items > 0 && (rc = index_new(s, feed_id, &mark)) < 0)
-		goto out;
+	/* New items are indexed for search later, many feeds at a time
+	 * (store_index_pending). */
 
-	if (sqlite3_prepare_v2(s->db,
+	if ((st = store_stmt(s, ST_FEED_DOC,
 			       "UPDATE feeds SET title = coalesce(?2, title),"
 			       " site_url = coalesce(?3, site_url), description = coalesce(?4, description),"
-			       " ttl = ?5, skip_hours = ?6, skip_days = ?7, last_doc_at = ?8 WHERE id = ?1",
-			       -1, &st, NULL) != SQLITE_OK)
+			       " ttl = ?5, skip_hours = ?6, skip_days = ?7, last_doc_at = ?8 WHERE id = ?1")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
 	store_bind_text(st, 2, f->title && *f->title ? f->title : NULL);
@@ -548,22 +506,22 @@ store_ingest(struct store *s, int64_t feed_id, const struct feed *f, int64_t now
 	sqlite3_bind_int64(st, 8, now);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	st = NULL;
 	/* Tombstones the feed has long stopped carrying are not needed. */
-	if (sqlite3_prepare_v2(s->db, "DELETE FROM tombstones WHERE feed_id = ?1 AND last_seen < ?2",
-			       -1, &st, NULL) != SQLITE_OK)
+	if ((st = store_stmt(s, ST_TOMB_FORGET,
+			     "DELETE FROM tombstones WHERE feed_id = ?1 AND last_seen < ?2")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int64(st, 2, now - TOMBSTONE_FORGET);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return store_commit(s);
 fail:
 	rc = store_fail(s, "ingest");
 out:
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	store_rollback(s);
 	return rc;
 }
@@ -575,32 +533,32 @@ track_move(struct store *s, int64_t feed_id, const char *to, int *moved)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(s->db,
+	if ((st = store_stmt(s, ST_MOVE_TRACK,
 			       "UPDATE feeds SET moved_seen = CASE WHEN ?2 IS NOT NULL AND moved_to IS ?2"
 			       " THEN moved_seen + 1 WHEN ?2 IS NOT NULL THEN 1 ELSE 0 END, moved_to = ?2"
-			       " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+			       " WHERE id = ?1")) == NULL)
 		return store_fail(s, "redirect");
 	sqlite3_bind_int64(st, 1, feed_id);
 	store_bind_text(st, 2, to);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	if (to == NULL)
 		return 0;
-	if (sqlite3_prepare_v2(s->db,
+	if ((st = store_stmt(s, ST_MOVE_APPLY,
 			       "UPDATE OR IGNORE feeds SET url = moved_to, moved_to = NULL, moved_seen = 0"
 			       " WHERE id = ?1 AND moved_seen >= ?2 AND NOT EXISTS"
-			       " (SELECT 1 FROM feeds o WHERE o.url = feeds.moved_to)", -1, &st, NULL) != SQLITE_OK)
+			       " (SELECT 1 FROM feeds o WHERE o.url = feeds.moved_to)")) == NULL)
 		return store_fail(s, "redirect");
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int(st, 2, STORE_MOVE_POLLS);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
 	*moved = sqlite3_changes(s->db) > 0;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return 0;
 fail:
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return store_fail(s, "redirect");
 }
 
@@ -622,22 +580,21 @@ store_fetch_done(struct store *s, int64_t feed_id, int64_t now, const struct fet
 	if (moved)
 		*moved = mv;
 	if (fr->error == NULL) {
-		if (sqlite3_prepare_v2(s->db,
+		if ((st = store_stmt(s, ST_DONE_OK,
 				       "UPDATE feeds SET last_poll = ?2, last_success = ?2,"
 				       " last_status = ?3, last_error = NULL, error_count = 0,"
 				       " etag = coalesce(?4, etag), last_modified = coalesce(?5, last_modified),"
 				       " next_poll = ?6, disabled_reason = coalesce(?7, disabled_reason)"
-				       " WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+				       " WHERE id = ?1")) == NULL)
 			goto fail;
 		store_bind_text(st, 4, fr->etag);
 		store_bind_text(st, 5, fr->last_modified);
 		store_bind_text(st, 7, fr->disable);
 	} else {
-		if (sqlite3_prepare_v2(s->db,
+		if ((st = store_stmt(s, ST_DONE_ERR,
 				       "UPDATE feeds SET last_poll = ?2, last_status = ?3, last_error = ?4,"
 				       " error_count = error_count + 1, next_poll = ?6,"
-				       " disabled_reason = coalesce(?5, disabled_reason) WHERE id = ?1",
-				       -1, &st, NULL) != SQLITE_OK)
+				       " disabled_reason = coalesce(?5, disabled_reason) WHERE id = ?1")) == NULL)
 			goto fail;
 		store_bind_text(st, 4, fr->error);
 		store_bind_text(st, 5, fr->disable);
@@ -649,11 +606,10 @@ store_fetch_done(struct store *s, int64_t feed_id, int64_t now, const struct fet
 	store_bind_time(st, 6, fr->next_poll);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(s->db,
+	sqlite3_reset(st);
+	if ((st = store_stmt(s, ST_LOG_ADD,
 			       "INSERT INTO fetch_log(feed_id, at, http_status, error, new_items,"
-			       " updated_items, bytes, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-			       -1, &st, NULL) != SQLITE_OK)
+			       " updated_items, bytes, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int64(st, 2, now);
@@ -666,21 +622,21 @@ store_fetch_done(struct store *s, int64_t feed_id, int64_t now, const struct fet
 	sqlite3_bind_int64(st, 8, fr->duration_ms);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(s->db,
+	sqlite3_reset(st);
+	if ((st = store_stmt(s, ST_LOG_TRIM,
 			       "DELETE FROM fetch_log WHERE feed_id = ?1 AND id NOT IN"
 			       " (SELECT id FROM fetch_log WHERE feed_id = ?1 ORDER BY at DESC, id DESC"
-			       "  LIMIT ?2)", -1, &st, NULL) != SQLITE_OK)
+			       "  LIMIT ?2)")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int(st, 2, FETCH_LOG_KEEP);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return store_commit(s);
 fail:
 	rc = store_fail(s, "fetch result");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	store_rollback(s);
 	return rc;
 }
@@ -723,23 +679,29 @@ bury(struct store *s, int64_t now, int64_t *deleted)
 			     "DELETE FROM doomed; DELETE FROM doomed_articles");
 }
 
-/* Does any retention limit apply (to this feed, or to any feed)? */
+/* Does any retention limit apply (to this feed, or to any feed)?  One
+ * feed is looked up by id: "?1 = 0 OR id = ?1" scanned every feed for
+ * every poll. */
 static int
 retention_applies(struct store *s, int64_t feed_id, int64_t max_age, int64_t max_items)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	int           yes = 1;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM feeds WHERE (?1 = 0 OR id = ?1)"
-				      " AND (coalesce(max_age, ?2) > 0 OR coalesce(max_items, ?3) > 0))",
-			       -1, &st, NULL) != SQLITE_OK)
+	st = feed_id ? store_stmt(s, ST_RETAIN_CHECK,
+				  "SELECT EXISTS (SELECT 1 FROM feeds WHERE id = ?1"
+				  " AND (coalesce(max_age, ?2) > 0 OR coalesce(max_items, ?3) > 0))")
+		     : store_stmt(s, ST_RETAIN_CHECK_ALL,
+				  "SELECT EXISTS (SELECT 1 FROM feeds WHERE ?1 = 0"
+				  " AND (coalesce(max_age, ?2) > 0 OR coalesce(max_items, ?3) > 0))");
+	if (st == NULL)
 		return 1;
 	sqlite3_bind_int64(st, 1, feed_id);
 	sqlite3_bind_int64(st, 2, max_age);
 	sqlite3_bind_int64(st, 3, max_items);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		yes = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return yes;
 }
 

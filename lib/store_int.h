@@ -11,6 +11,7 @@
 #define STORE_APPLICATION_ID 0x474c4e52 /* "GLNR" */
 #define STORE_BUSY_MS        5000
 #define FETCH_LOG_KEEP       50
+#define STORE_CACHE_KB       "8192" /* a writer's page cache, KiB */
 
 struct store {
 	sqlite3 *db;
@@ -21,16 +22,25 @@ struct store {
 	int      opened; /* fully open: checks passed */
 	/* Statements kept for the life of the connection (hot paths). */
 	sqlite3_stmt *st[32];
+	/* SAVEPOINT, RELEASE and ROLLBACK TO for the first nesting levels:
+	 * gleanerd runs a few per poll. */
+	sqlite3_stmt *sp[3][8];
 };
 
 /* Indexes into store->st. */
 enum {
 	ST_ITEM_BY_IDENT, ST_ITEM_BY_LINK, ST_ITEM_INSERT, ST_ITEM_UPDATE, ST_ITEM_SEEN,
-	ST_TOMB_CHECK, ST_TOMB_SEEN, ST_ARTICLE_GET, ST_ARTICLE_INSERT, ST__COUNT
+	ST_TOMB_CHECK, ST_TOMB_SEEN, ST_ARTICLE_GET, ST_ARTICLE_INSERT,
+	/* once per poll (store_ingest, store_fetch_done, store_retention) */
+	ST_FEED_INFO, ST_FEED_KEYSWITCH, ST_FEED_DOC, ST_TOMB_FORGET, ST_MOVE_TRACK, ST_MOVE_APPLY,
+	ST_DONE_OK, ST_DONE_ERR, ST_LOG_ADD, ST_LOG_TRIM, ST_RETAIN_CHECK, ST_RETAIN_CHECK_ALL,
+	/* once per configured feed at gleanerd's start (sync_config_feeds) */
+	ST_FEED_UPDATE, ST_FEED_UNTAG, ST_FEED_CONFIG_FIND, ST_FEED_CONFIG_MARK, ST__COUNT
 };
 
 /* store_schema.c */
 int store_schema_version(void);
+const char *store_schema_sql(int version);
 int store_migrate(sqlite3 *, int rdonly, int *was, char *err, size_t errsz);
 
 /* store.c */

@@ -58,6 +58,16 @@ step_done(struct store *s, sqlite3_stmt *st, const char *what)
 	return rc;
 }
 
+/* The same for a statement kept by store_stmt: reset, not finalized. */
+static int
+step_reset(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, what);
+
+	sqlite3_reset(st);
+	return rc;
+}
+
 static sqlite3_stmt *
 prepare(struct store *s, const char *sql)
 {
@@ -511,9 +521,10 @@ store_feed_update(struct store *s, int64_t id, const struct store_feed *f, int s
 			return tx_end(s, own, STORE_EXISTS);
 		}
 	}
-	/* A new URL starts afresh: no validators, no errors, polled soon. */
-	st = prepare(
-	    s, "UPDATE feeds SET"
+	/* A new URL starts afresh: no validators, no errors, polled soon.
+	 * Kept prepared: gleanerd runs it for every configured feed at start. */
+	st = store_stmt(
+	    s, ST_FEED_UPDATE, "UPDATE feeds SET"
 	       " etag = iif(?2 IS NOT NULL AND ?2 <> url, NULL, etag),"
 	       " last_modified = iif(?2 IS NOT NULL AND ?2 <> url, NULL, last_modified),"
 	       " last_error = iif(?2 IS NOT NULL AND ?2 <> url, NULL, last_error),"
@@ -537,17 +548,18 @@ store_feed_update(struct store *s, int64_t id, const struct store_feed *f, int s
 	sqlite3_bind_int(st, 5, f->full_text);
 	sqlite3_bind_int64(st, 6, f->max_age);
 	sqlite3_bind_int64(st, 7, f->max_items);
-	if ((rc = step_done(s, st, "edit feed")) != 0)
+	if ((rc = step_reset(s, st, "edit feed")) != 0)
 		return tx_end(s, own, rc);
 	if (sqlite3_changes(s->db) == 0) {
 		snprintf(s->err, sizeof(s->err), "no feed with id %lld", (long long)id);
 		return tx_end(s, own, STORE_NOTFOUND);
 	}
 	if (set_tags) {
-		if ((st = prepare(s, "DELETE FROM feed_tags WHERE feed_id = ?1")) == NULL)
+		if ((st = store_stmt(s, ST_FEED_UNTAG, "DELETE FROM feed_tags WHERE feed_id = ?1")) ==
+		    NULL)
 			return tx_end(s, own, STORE_ERR);
 		sqlite3_bind_int64(st, 1, id);
-		if ((rc = step_done(s, st, "edit feed")) == 0)
+		if ((rc = step_reset(s, st, "edit feed")) == 0)
 			rc = add_tags(s, id, f->tags, f->ntags);
 	}
 	return tx_end(s, own, rc);
@@ -756,6 +768,14 @@ store_search(struct store *s, const char *query, int64_t limit,
 	if (query == NULL || query[0] == '\0') {
 		snprintf(s->err, sizeof(s->err), "empty search query");
 		return STORE_INVALID;
+	}
+	/* What was stored since the last indexing, first.  If that fails
+	 * (another writer holds the lock too long), the search still answers
+	 * from what is indexed. */
+	if (!s->rdonly) {
+		int64_t n;
+
+		(void)store_index_all(s, &n);
 	}
 	/* top: the newest ?3 matches in rowid order (FTS5 walks its doclists
 	 * newest first and stops), ranked by bm25; best: the ?2 best of those.

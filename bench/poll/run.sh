@@ -10,7 +10,9 @@
 #   floor     curl --parallel --parallel-max 32 fetching all N into files,
 #             then sfeed parsing them concatenated as one stream
 #   Gleaner   gleanerd --once cold (empty database), then warm (all 304):
-#             wall time and peak RSS (/usr/bin/time)
+#             wall time, CPU time (user + sys, as for the floor) and peak
+#             RSS (/usr/bin/time); after cold, how many items are not in
+#             the search index (gleanerd indexes them all before exiting)
 #   newsboat  newsboat -x reload, reload-threads 32, cold then warm
 #             (skipped with NEWSBOAT=0; a run over NB_TIMEOUT s is stopped)
 #   idle      gleanerd (no --once) with IDLE_N feeds configured, all stored
@@ -103,24 +105,30 @@ while [ $i -lt "$N" ]; do
 	i=$((i + 1))
 done
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-: > "$T/floor_fetch"; : > "$T/floor_parse"
+: > "$T/floor_fetch"; : > "$T/floor_parse"; : > "$T/floor_fetch_cpu"; : > "$T/floor_parse_cpu"
 r=0
 while [ $r -lt "$FLOOR_RUNS" ]; do
 	rm -rf "$T/dl"; mkdir -p "$T/dl"
 	log "floor run $((r + 1)): curl --parallel --parallel-max 32"
-	$TIME -f %e -o "$T/t" curl -s --no-progress-meter --parallel --parallel-max 32 -K "$T/curl.cfg" 2> "$T/curl.err"
-	cat "$T/t" >> "$T/floor_fetch"
+	$TIME -f '%e %U %S' -o "$T/t" curl -s --no-progress-meter --parallel --parallel-max 32 -K "$T/curl.cfg" 2> "$T/curl.err"
+	tail -n 1 "$T/t" | awk '{print $1}' >> "$T/floor_fetch"
+	tail -n 1 "$T/t" | awk '{print $2 + $3}' >> "$T/floor_fetch_cpu"
 	[ "$(ls "$T/dl" | wc -l)" -eq "$N" ] || { echo "curl fetched $(ls "$T/dl" | wc -l) of $N" >&2; exit 1; }
 	cat "$T"/dl/*.xml > "$T/all.xml"
 	log "floor run $((r + 1)): sfeed < all.xml"
-	$TIME -f %e -o "$T/t" sh -c "sfeed < '$T/all.xml' > '$T/all.tsv'"
-	cat "$T/t" >> "$T/floor_parse"
+	$TIME -f '%e %U %S' -o "$T/t" sh -c "sfeed < '$T/all.xml' > '$T/all.tsv'"
+	tail -n 1 "$T/t" | awk '{print $1}' >> "$T/floor_parse"
+	tail -n 1 "$T/t" | awk '{print $2 + $3}' >> "$T/floor_parse_cpu"
 	r=$((r + 1))
 done
 SFEED_ITEMS=$(wc -l < "$T/all.tsv")
 FETCH=$(median < "$T/floor_fetch")
 PARSE=$(median < "$T/floor_parse")
 FLOOR=$(echo "$FETCH $PARSE" | awk '{printf "%.2f", $1 + $2}')
+# CPU time (user + sys) too: on a shared machine it moves less than wall time.
+FETCH_CPU=$(median < "$T/floor_fetch_cpu")
+PARSE_CPU=$(median < "$T/floor_parse_cpu")
+FLOOR_CPU=$(echo "$FETCH_CPU $PARSE_CPU" | awk '{printf "%.2f", $1 + $2}')
 rm -rf "$T/dl" "$T/all.xml" "$T/all.tsv"
 
 # --- Gleaner ----------------------------------------------------------------
@@ -143,12 +151,14 @@ write_conf "$T/gleaner.conf" "$N"
 
 run_gleaner() {  # run_gleaner NAME: prints "wall peakKB"
 	log "gleanerd --once ($1)"
-	$TIME -f '%e %M %x' -o "$T/t.$1" "$GLEANERD" -c "$T/gleaner.conf" -f --once 2> "$T/gleanerd.$1.log" || true
-	tail -n 1 "$T/t.$1"
+	$TIME -f '%e %M %x %U %S' -o "$T/t.$1" "$GLEANERD" -c "$T/gleaner.conf" -f --once 2> "$T/gleanerd.$1.log" || true
+	tail -n 1 "$T/t.$1" | awk '{printf "%s %s %s %.2f\n", $1, $2, $3, $4 + $5}' 
 }
-set -- $(run_gleaner cold); G_COLD=$1; G_COLD_RSS=$2; G_COLD_RC=$3
+set -- $(run_gleaner cold); G_COLD=$1; G_COLD_RSS=$2; G_COLD_RC=$3; G_COLD_CPU=$4
 STATS_COLD=$("$GLEAN" --db "$T/gleaner.db" stats 2>&1 || true)
-set -- $(run_gleaner warm); G_WARM=$1; G_WARM_RSS=$2; G_WARM_RC=$3
+# Items gleanerd left out of the search index (it indexes them before exit).
+UNINDEXED=$(sqlite3 "$T/gleaner.db" "SELECT count(*) FROM items WHERE id > (SELECT indexed FROM search_state)" 2>/dev/null || echo '?')
+set -- $(run_gleaner warm); G_WARM=$1; G_WARM_RSS=$2; G_WARM_RC=$3; G_WARM_CPU=$4
 STATS_WARM=$("$GLEAN" --db "$T/gleaner.db" stats 2>&1 || true)
 items_of() { echo "$1" | awk 'tolower($1) == "items" || tolower($1) == "items:" { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9,]+$/) { gsub(",", "", $i); print $i; exit } }'; }
 ITEMS_COLD=$(items_of "$STATS_COLD")
@@ -215,15 +225,15 @@ $N feeds x 20 items, $(awk -v b="$BYTES" 'BEGIN { printf "%.1f MB", b / 1e6 }'),
 |---|---:|---:|---|
 | floor: curl --parallel-max 32 | $FETCH | | median of $FLOOR_RUNS ($(tr '\n' ' ' < "$T/floor_fetch")) |
 | floor: sfeed, one stream | $PARSE | | median of $FLOOR_RUNS ($(tr '\n' ' ' < "$T/floor_parse")); $SFEED_ITEMS items |
-| floor total | $FLOOR | | |
-| Gleaner cold (--once) | $G_COLD | $(mb "$G_COLD_RSS") | exit $G_COLD_RC; stats: ${ITEMS_COLD:-?} items |
-| Gleaner warm (--once, all 304) | $G_WARM | $(mb "$G_WARM_RSS") | exit $G_WARM_RC; stats: ${ITEMS_WARM:-?} items |
+| floor total | $FLOOR | | CPU (user + sys) $FLOOR_CPU s: curl $FETCH_CPU, sfeed $PARSE_CPU |
+| Gleaner cold (--once) | $G_COLD | $(mb "$G_COLD_RSS") | exit $G_COLD_RC; CPU $G_COLD_CPU s; stats: ${ITEMS_COLD:-?} items, $UNINDEXED not in the search index |
+| Gleaner warm (--once, all 304) | $G_WARM | $(mb "$G_WARM_RSS") | exit $G_WARM_RC; CPU $G_WARM_CPU s; stats: ${ITEMS_WARM:-?} items |
 | newsboat cold (-x reload) | $NB_COLD | | reload-threads 32 |
 | newsboat warm | $NB_WARM | | |
 | Gleaner --once with $IDLE_N feeds ($N new URLs) | $G_IDLE_ONCE | $(mb "$G_IDLE_ONCE_RSS") | |
 | Gleaner idle, $IDLE_N feeds | | $(mb "$IDLE_RSS") VmRSS | startup busy for $SETTLE s, measured $IDLE_WAIT s after; then $(mb "$IDLE_RSS2") 5 s later; VmHWM $(mb "$IDLE_HWM"); $((IDLE_CPU2 - IDLE_CPU)) ticks CPU in 5 s; SIGTERM exit $IDLE_RC |
 
-Ratios: Gleaner cold / floor = $(ratio "$G_COLD" "$FLOOR"); newsboat / Gleaner cold = $(nbratio "$NB_COLD" "$G_COLD"), warm = $(nbratio "$NB_WARM" "$G_WARM")
+Ratios: Gleaner cold / floor = $(ratio "$G_COLD" "$FLOOR") (CPU time: $(ratio "$G_COLD_CPU" "$FLOOR_CPU")); newsboat / Gleaner cold = $(nbratio "$NB_COLD" "$G_COLD"), warm = $(nbratio "$NB_WARM" "$G_WARM")
 
 | Target | Measured | |
 |---|---|---|

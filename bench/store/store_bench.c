@@ -12,6 +12,10 @@
  *       store_ingest alone (generation and parsing are timed apart), then
  *       checkpoints the WAL and reports the file size per item, and the
  *       search words with how many items each matches.
+ *       Items are indexed for search after their feed transactions, as the
+ *       daemon does (store_index_all, lib/store_index.c): every
+ *       --index-every feeds (default 20: 10,000 items) and at the end,
+ *       timed apart; the rate with that time included is reported too.
  *   store_bench query DB [--runs N] [--limit N] [WORD...]
  *       In-process timings (median of N, default 20) on one read-only
  *       connection: store_items() for the 50 newest unread items, and
@@ -266,7 +270,7 @@ raw_int(sqlite3 *db, const char *sql, const char *arg)
 }
 
 static int
-cmd_ingest(const char *path, int nfeeds, int per)
+cmd_ingest(const char *path, int nfeeds, int per, int index_every)
 {
 	struct store *s;
 	sqlite3      *db;
@@ -274,7 +278,8 @@ cmd_ingest(const char *path, int nfeeds, int per)
 	struct buf    doc;
 	char          err[1536], url[96];
 	double        t_gen = 0, t_parse = 0, t_ingest = 0, t_done = 0, t, slowest = 0, t_all;
-	double        c_ingest = 0, c;
+	double        c_ingest = 0, c, t_index = 0, c_index = 0, slowest_index = 0;
+	int64_t       nindexed = 0, nbatch;
 	int64_t      *ids, base = store_now(), total = 0, xml = 0;
 	struct stat   sb;
 	int           f;
@@ -349,6 +354,20 @@ cmd_ingest(const char *path, int nfeeds, int per)
 			return 1;
 		}
 		t_done += now_s() - t;
+		if (f + 1 == nfeeds || (index_every > 0 && (f + 1) % index_every == 0)) {
+			c = cpu_s();
+			t = now_s();
+			if (store_index_all(s, &nbatch) != 0) {
+				fprintf(stderr, "store_bench: store_index_all: %s\n", store_errmsg(s));
+				return 1;
+			}
+			t = now_s() - t;
+			c_index += cpu_s() - c;
+			t_index += t;
+			if (t > slowest_index)
+				slowest_index = t;
+			nindexed += nbatch;
+		}
 		if ((f + 1) % 200 == 0) {
 			fprintf(stderr, "  %d feeds, %lld items, %.0f items/s in store_ingest\n", f + 1,
 				(long long)total, (double)total / t_ingest);
@@ -364,6 +383,10 @@ cmd_ingest(const char *path, int nfeeds, int per)
 	       (long long)total, nfeeds, per, (long long)xml, t_ingest, (double)total / t_ingest,
 	       c_ingest, (double)total / c_ingest, slowest * 1e3, t_done, t_gen, t_parse, t_all,
 	       (double)total / t_all);
+	printf("store_bench: index indexed=%lld every_feeds=%d index_s=%.2f index_cpu_s=%.2f "
+	       "slowest_batch_ms=%.1f with_index_items_per_s=%.0f with_index_items_per_cpu_s=%.0f\n",
+	       (long long)nindexed, index_every, t_index, c_index, slowest_index * 1e3,
+	       (double)total / (t_ingest + t_index), (double)total / (c_ingest + c_index));
 
 	/* Size: after a full checkpoint, the WAL truncated. */
 	if (raw_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)"))
@@ -569,7 +592,7 @@ cmd_explain(const char *path, const char *w)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: store_bench ingest DB [--feeds N] [--per N]\n"
+	fprintf(stderr, "usage: store_bench ingest DB [--feeds N] [--per N] [--index-every FEEDS]\n"
 			"       store_bench query DB [--runs N] [--limit N] [WORD...]\n"
 			"       store_bench spawn [--runs N] -- CMD [ARG...]\n"
 			"       store_bench explain DB [WORD]\n");
@@ -579,7 +602,7 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	int     runs = 20, nfeeds = 2000, per = 500, i;
+	int     runs = 20, nfeeds = 2000, per = 500, index_every = 20, i;
 	int64_t limit = 20;
 
 	if (argc < 2)
@@ -590,9 +613,11 @@ main(int argc, char **argv)
 				nfeeds = atoi(argv[i + 1]);
 			else if (!strcmp(argv[i], "--per"))
 				per = atoi(argv[i + 1]);
+			else if (!strcmp(argv[i], "--index-every"))
+				index_every = atoi(argv[i + 1]);
 			else
 				usage();
-		return cmd_ingest(argv[2], nfeeds, per);
+		return cmd_ingest(argv[2], nfeeds, per, index_every);
 	}
 	if (!strcmp(argv[1], "query") && argc >= 3) {
 		for (i = 3; i + 1 < argc && !strncmp(argv[i], "--", 2); i += 2)

@@ -140,5 +140,14 @@ f=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
 pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
 if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then bad "cli_store.sh exited $rc"; fi
 
+# --- glean extract on saved pages (its own counts add to ours)
+sh tests/integration/cli_extract.sh "$GLEAN" >"$tmp/ce.txt" 2>&1; rc=$?
+grep -v '^ok ' "$tmp/ce.txt"
+line=$(grep -E '^cli_extract: [0-9]+ passed, [0-9]+ failed' "$tmp/ce.txt" | tail -n 1)
+p=$(printf '%s' "$line" | sed -n 's/^cli_extract: \([0-9]*\) passed.*/\1/p')
+f=$(printf '%s' "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+pass=$((pass + ${p:-0})); fail=$((fail + ${f:-0}))
+if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then bad "cli_extract.sh exited $rc"; fi
+
 echo "integration: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -660,6 +660,51 @@ test_recover_item_line_after_resync(void **state)
 	release(f);
 }
 
+/* feed->incomplete: the document ended with elements open, or parsing
+ * stopped for good before its end (gleanerd then stores nothing of it).
+ * A document repaired to its end is complete. */
+static void
+test_incomplete(void **state)
+{
+	static const struct {
+		const struct rcase *c;
+		int                 incomplete;
+	} cases[] = {
+		{&r_mismatched_end_tag, 0}, {&r_broken_tag, 0}, {&r_bare_amp, 0},
+		{&r_undefined_entity, 0},   {&r_lt_no_markup, 0}, {&r_dtd_entity, 0},
+		{&r_truncated, 1},          {&r_truncated_in_text, 1},
+	};
+	static const struct {
+		const char *doc;
+		int         incomplete;
+	} docs[] = {
+		{DECL RSSDOC("<item><title>one</title></item>"), 0},
+		{DECL RSSDOC("<item><title>one</title></item>") "<junk/>", 0},
+		{DECL "<rss version=\"2.0\"><channel><title>T</title><item><title>one</title></item>", 1},
+		{DECL "<rss version=\"2.0\"><channel><title>T</title><item><title>on", 1},
+		{DECL "<rss version=\"2.0\"><channel><title>T</title><item><title><![CDATA[on", 1},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct feed *f = parse(cases[i].c->doc);
+
+		if (f->incomplete != cases[i].incomplete)
+			fail_msg("recovery case %zu: incomplete %d, expected %d (%s)", i, f->incomplete,
+				 cases[i].incomplete, f->bozo_reason);
+		release(f);
+	}
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		struct feed *f = parse(docs[i].doc);
+
+		if (f->incomplete != docs[i].incomplete)
+			fail_msg("document %zu: incomplete %d, expected %d (%s)", i, f->incomplete,
+				 docs[i].incomplete, f->bozo_reason);
+		release(f);
+	}
+}
+
 /* ----------------------------------------------------------------- security */
 
 /* Ten levels of ten: 10^9 "lol"s if expanded.  expat's amplification limit
@@ -695,6 +740,7 @@ test_security_billion_laughs(void **state)
 	assert_int_equal(rc, -1); /* stopped for good */
 	assert_true(f->bozo);
 	assert_reason(f, "amplification");
+	assert_true(f->incomplete);
 	assert_true(f->title == NULL || strlen(f->title) < 64 * 1024);
 	for (i = 0; i < (int)f->nkept; i++)
 		assert_true(item(f, (size_t)i)->title == NULL ||
@@ -945,6 +991,7 @@ test_security_json_body_cap(void **state)
 	f = track(feed_parse(doc, sizeof(doc) - 1, &o));
 	assert_true(f->bozo);
 	assert_reason(f, "JSON body larger than 32 bytes");
+	assert_true(f->incomplete);
 	assert_int_equal(f->nkept, 0);
 	release(f);
 }
@@ -1052,6 +1099,7 @@ main(void)
 		NAMED("recover_invalid_char_reference", test_recover, &r_invalid_char_ref),
 		NAMED("recover_dtd_entity_expanded", test_recover, &r_dtd_entity),
 		NAMED("recover_item_line_after_resync", test_recover_item_line_after_resync, NULL),
+		NAMED("incomplete_document", test_incomplete, NULL),
 
 		NAMED("security_billion_laughs", test_security_billion_laughs, NULL),
 		NAMED("security_external_file_entity", test_security_external_file_entity, NULL),

@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 
+#include "store_int.h" /* STORE_APPLICATION_ID, store_schema_sql: the migration test */
 #include "testutil.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -325,6 +326,26 @@ fts_count(struct tdb *t, const char *q)
 	int64_t ids[64];
 
 	return fts(t, q, ids, 64);
+}
+
+/* Brings the search index up to date, as gleanerd does shortly after
+ * new items are stored (store_index.c). */
+static void
+index_all(struct tdb *t)
+{
+	int64_t n;
+
+	if (store_index_all(t->s, &n) != 0)
+		fail_msg("store_index_all: %s", store_errmsg(t->s));
+}
+
+static int64_t
+index_lag(struct tdb *t)
+{
+	int64_t n = -1;
+
+	assert_int_equal(store_index_lag(t->s, &n), 0);
+	return n;
 }
 
 /* The index agrees with its content (the items and articles): FTS5's own check. */
@@ -1023,6 +1044,7 @@ test_fts_ingest(void **state)
         };
 
 	INGEST_OK(t, feed, doc, NELEM(doc), T0, &r);
+	index_all(t);
 	i1 = item_by_guid(t, feed, "f1");
 	i2 = item_by_guid(t, feed, "f2");
 	assert_int_equal(fts(t, "cafe", ids, 8), 1);
@@ -1053,6 +1075,7 @@ test_fts_update(void **state)
         };
 
 	INGEST_OK(t, feed, doc, NELEM(doc), T0, &r);
+	index_all(t); /* the update below goes through the items_au trigger */
 	i1 = item_by_guid(t, feed, "f1");
 	doc[0].title = "Tea ceremony";
 	doc[0].summary = "A slow green turtle";
@@ -1069,8 +1092,8 @@ test_fts_update(void **state)
 }
 
 /* One document listing the same item twice with different text: the row
- * is inserted, then updated in the same transaction, before the feed's new
- * rows are indexed in one statement; the index must hold the final text. */
+ * is inserted, then updated in the same transaction, before it is
+ * indexed; the index must hold the final text. */
 static void
 test_fts_duplicate_in_one_document(void **state)
 {
@@ -1087,6 +1110,8 @@ test_fts_duplicate_in_one_document(void **state)
 	assert_int_equal(r.new_items, 2);
 	assert_int_equal(r.updated, 1);
 	assert_int_equal(count_items(t, feed), 2);
+	assert_fts_consistent(t);
+	index_all(t);
 	assert_int_equal(fts_count(t, "albatross"), 0);
 	assert_int_equal(fts_count(t, "pelican"), 1);
 	assert_int_equal(fts_count(t, "heron"), 1);
@@ -1107,6 +1132,7 @@ test_fts_article_text(void **state)
 
 	INGEST_OK(t, a, da, NELEM(da), T0, &r);
 	INGEST_OK(t, b, dbb, NELEM(dbb), T0, &r);
+	index_all(t);
 	ia = item_by_guid(t, a, "x");
 	ib = item_by_guid(t, b, "x");
 	art = article_of(t, a, "https://example.com/s?utm_source=a");
@@ -1140,6 +1166,7 @@ test_fts_delete(void **state)
 
 	INGEST_OK(t, a, da, NELEM(da), T0, &r);
 	INGEST_OK(t, b, dbb, NELEM(dbb), T0, &r);
+	index_all(t);
 	ia = item_by_guid(t, a, "x");
 	ic = item_by_guid(t, a, "y");
 	ib = item_by_guid(t, b, "x");
@@ -1189,6 +1216,7 @@ test_fts_retention(void **state)
 
 	INGEST_OK(t, feed, d1, NELEM(d1), T0, &r);
 	INGEST_OK(t, feed, d2, NELEM(d2), T0 + 60, &r);
+	index_all(t);
 	sql_exec(t, "UPDATE articles SET text = 'glacier ice' WHERE url = 'https://example.com/old'");
 	assert_int_equal(fts_count(t, "glacier"), 1);
 	assert_int_equal(store_retention(t->s, feed, T0 + 60, 365 * DAY, 0, &del), 0);
@@ -1197,6 +1225,297 @@ test_fts_retention(void **state)
 	/* Regression (failed before 5417083): as in test_fts_delete. */
 	assert_int_equal(fts_count(t, "glacier"), 0);
 	assert_fts_consistent(t);
+}
+
+/* ------------------------------------------------- the deferred search index */
+
+static int
+count_hit(void *ud, const struct store_hit *h)
+{
+	(void)h;
+	(*(int64_t *)ud)++;
+	return 0;
+}
+
+/* Searches with store_search on connection s; returns the number of hits. */
+static int64_t
+search_n(struct store *s, const char *q)
+{
+	int64_t n = 0;
+
+	if (store_search(s, q, 20, count_hit, &n) != 0)
+		fail_msg("store_search %s: %s", q, store_errmsg(s));
+	return n;
+}
+
+/* New items are indexed after their feed's transaction: a read-only
+ * connection searches what is indexed; a writable one indexes what is
+ * pending first. */
+static void
+test_fts_deferred(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	struct store        *ro;
+	char                 err[512];
+	int64_t              feed = add_feed(t, "https://example.org/feed"), ids[8];
+	const struct ti      doc[] = {
+                {"k1", "https://example.org/k1", "Kestrel sighting", "a kestrel over the field", T0},
+                {"k2", "https://example.org/k2", "Owl", "barn owl at dusk", T0},
+        };
+
+	INGEST_OK(t, feed, doc, NELEM(doc), T0, &r);
+	assert_int_equal(index_lag(t), 2);
+	assert_int_equal(fts_count(t, "kestrel"), 0);
+	assert_fts_consistent(t);
+	assert_int_equal(store_open(&ro, t->path, STORE_RDONLY, err, sizeof(err)), STORE_OK);
+	assert_int_equal(search_n(ro, "kestrel"), 0); /* read-only: cannot index */
+	{
+		int64_t lag = -1;
+
+		assert_int_equal(store_index_lag(ro, &lag), 0);
+		assert_int_equal(lag, 2);
+	}
+	assert_int_equal(search_n(t->s, "kestrel"), 1); /* writable: indexes first */
+	assert_int_equal(index_lag(t), 0);
+	assert_int_equal(search_n(ro, "owl"), 1);
+	store_close(ro);
+	assert_int_equal(fts(t, "owl", ids, 8), 1);
+	assert_int_equal(ids[0], item_by_guid(t, feed, "k2"));
+	assert_int_equal(q_int(t, "SELECT indexed FROM search_state"),
+			 q_int(t, "SELECT max(id) FROM items"));
+	assert_fts_consistent(t);
+}
+
+/* Updates and deletes of items not indexed yet leave the index alone (an
+ * FTS5 'delete' for text never inserted would corrupt it), while the
+ * triggers keep indexed items in step; indexing later takes the final text. */
+static void
+test_fts_unindexed_changes(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              feed = add_feed(t, "https://example.org/feed"), del;
+	struct ti            doc[] = {
+                {"o1", "https://example.org/o1", "Osprey", "a fish hawk", T0},
+                {"o2", "https://example.org/o2", "Gannet", "diving seabird", T0},
+                {"n1", "https://example.org/n1", "Nuthatch", "on the feeder", T0},
+                {"n2", "https://example.org/n2", "Wren", "tiny and loud", T0},
+                {"n3", "https://example.org/n3", "Robin", "red breast", T0},
+                {"n4", "https://example.com/old", "Dodo", "long gone", T0 - 400 * DAY},
+        };
+
+	INGEST_OK(t, feed, doc, 2, T0, &r); /* o1, o2: indexed */
+	index_all(t);
+	INGEST_OK(t, feed, doc, NELEM(doc), T0 + 60, &r); /* n1..n4: not yet */
+	assert_int_equal(r.new_items, 4);
+	assert_int_equal(index_lag(t), 4);
+	/* Changed text: o1 indexed (the trigger), n1 not (nothing to do). */
+	doc[0].title = "Heron";
+	doc[0].summary = "grey heron";
+	doc[2].title = "Nightjar";
+	doc[2].summary = "churring at night";
+	INGEST_OK(t, feed, doc, NELEM(doc), T0 + 120, &r);
+	assert_int_equal(r.updated, 2);
+	assert_fts_consistent(t);
+	assert_int_equal(fts_count(t, "heron"), 1);
+	assert_int_equal(fts_count(t, "osprey"), 0);
+	/* Article text for an unindexed item (n3) and an indexed one (o2). */
+	sql_exec(t, "UPDATE articles SET text = 'eats berries' WHERE url = 'https://example.org/n3'");
+	sql_exec(t, "UPDATE articles SET text = 'plunges into the sea' WHERE url = 'https://example.org/o2'");
+	assert_fts_consistent(t);
+	assert_int_equal(fts_count(t, "plunges"), 1);
+	assert_int_equal(fts_count(t, "berries"), 0);
+	/* Deleting an unindexed item (n2), by hand and by retention (n4). */
+	assert_int_equal(store_item_delete(t->s, item_by_guid(t, feed, "n2")), 0);
+	assert_fts_consistent(t);
+	sql_exec(t, "UPDATE feeds SET last_doc_at = %lld WHERE id = %lld", (long long)(T0 + 600),
+		 (long long)feed);
+	assert_int_equal(store_retention(t->s, feed, T0 + 600, 365 * DAY, 0, &del), 0);
+	assert_true(del >= 1);
+	assert_int_equal(item_by_guid(t, feed, "n4"), -1);
+	assert_fts_consistent(t);
+	/* Indexed now: the final text of what is left, nothing of the rest. */
+	index_all(t);
+	assert_int_equal(index_lag(t), 0);
+	assert_int_equal(fts_count(t, "nightjar"), 1);
+	assert_int_equal(fts_count(t, "nuthatch"), 0);
+	assert_int_equal(fts_count(t, "wren"), 0);
+	assert_int_equal(fts_count(t, "dodo"), 0);
+	assert_int_equal(fts_count(t, "berries"), 1);
+	assert_int_equal(fts_count(t, "robin"), 1);
+	assert_fts_consistent(t);
+	/* And the triggers now act on the rows indexed late. */
+	sql_exec(t, "UPDATE articles SET text = 'eats worms' WHERE url = 'https://example.org/n3'");
+	assert_int_equal(fts_count(t, "berries"), 0);
+	assert_int_equal(fts_count(t, "worms"), 1);
+	assert_int_equal(store_item_delete(t->s, item_by_guid(t, feed, "n1")), 0);
+	assert_int_equal(fts_count(t, "nightjar"), 0);
+	assert_fts_consistent(t);
+}
+
+/* The high-water mark is stored: after a reopen, what was indexed stays
+ * indexed and what was not is still pending. */
+static void
+test_fts_mark_survives_reopen(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	char                 err[512];
+	int64_t              feed = add_feed(t, "https://example.org/feed"), mark;
+	const struct ti      d1[] = {{"a", "https://example.org/a", "Alder", "tree by water", T0},
+				     {"b", "https://example.org/b", "Birch", "white bark", T0}};
+	const struct ti      d2[] = {{"c", "https://example.org/c", "Cedar", "fragrant wood", T0}};
+
+	INGEST_OK(t, feed, d1, NELEM(d1), T0, &r);
+	index_all(t);
+	mark = q_int(t, "SELECT indexed FROM search_state");
+	assert_int_equal(mark, item_by_guid(t, feed, "b"));
+	INGEST_OK(t, feed, d2, NELEM(d2), T0 + 60, &r);
+	store_close(t->s);
+	assert_int_equal(store_open(&t->s, t->path, 0, err, sizeof(err)), STORE_OK);
+	assert_int_equal(q_int(t, "SELECT indexed FROM search_state"), mark);
+	assert_int_equal(index_lag(t), 1);
+	assert_int_equal(fts_count(t, "birch"), 1);
+	assert_int_equal(fts_count(t, "cedar"), 0);
+	index_all(t);
+	assert_int_equal(fts_count(t, "cedar"), 1);
+	assert_int_equal(q_int(t, "SELECT indexed FROM search_state"), item_by_guid(t, feed, "c"));
+	assert_fts_consistent(t);
+}
+
+/* SQLite gives a new row the largest rowid + 1, so deleting the newest
+ * indexed item lets the next insert take its id, at or below the mark:
+ * that row is indexed at once, or its later delete would corrupt the index. */
+static void
+test_fts_reused_rowid(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	int64_t              a = add_feed(t, "https://a.example/feed");
+	int64_t              b = add_feed(t, "https://b.example/feed"), gone;
+	struct ti            da[] = {{"x", "https://example.org/x", "Lynx", "forest cat", T0},
+				     {"y", "https://example.org/y", "Marten", "tree climber", T0}};
+	struct ti            dbb[] = {{"z", "https://example.org/z", "Beaver", "builds dams", T0}};
+
+	INGEST_OK(t, a, da, NELEM(da), T0, &r);
+	index_all(t);
+	gone = q_int(t, "SELECT max(id) FROM items");
+	assert_int_equal(store_item_delete(t->s, gone), 0);
+	INGEST_OK(t, b, dbb, NELEM(dbb), T0 + 60, &r);
+	assert_int_equal(item_by_guid(t, b, "z"), gone); /* the id again */
+	assert_int_equal(index_lag(t), 0);
+	assert_int_equal(fts_count(t, "beaver"), 1);
+	assert_fts_consistent(t);
+	dbb[0].summary = "fells trees";
+	INGEST_OK(t, b, dbb, NELEM(dbb), T0 + 120, &r);
+	assert_int_equal(r.updated, 1);
+	assert_int_equal(fts_count(t, "dams"), 0);
+	assert_int_equal(fts_count(t, "fells"), 1);
+	assert_fts_consistent(t);
+	assert_int_equal(store_item_delete(t->s, gone), 0);
+	assert_int_equal(fts_count(t, "beaver"), 0);
+	assert_fts_consistent(t);
+}
+
+/* store_index_pending indexes the oldest pending items, batch by batch. */
+static void
+test_fts_batches(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	struct gen           g;
+	int64_t              feed = add_feed(t, "https://example.org/feed"), n = -1;
+
+	gen_items(&g, 5, "g%d", NULL);
+	INGEST_OK(t, feed, g.it, 5, T0, &r);
+	assert_int_equal(store_index_pending(t->s, 2, &n), 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(index_lag(t), 3);
+	assert_int_equal(q_int(t, "SELECT indexed FROM search_state"), item_by_guid(t, feed, "g1"));
+	assert_fts_consistent(t);
+	assert_int_equal(store_index_pending(t->s, 2, &n), 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_index_pending(t->s, 2, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_index_pending(t->s, 2, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(index_lag(t), 0);
+	assert_int_equal(fts_count(t, "item"), 5);
+	assert_fts_consistent(t);
+}
+
+/* A database as schema version 1 left it (every item indexed by the feed
+ * transactions) is upgraded in place: data kept, mark at its newest item,
+ * the index still consistent and kept in step afterwards. */
+static void
+test_migrate_v1(void **state)
+{
+	struct tdb          *t = *state;
+	struct ingest_result r;
+	struct store        *s;
+	sqlite3             *db;
+	char                 path[320], err[512], *msg = NULL, *sql;
+	const struct ti      doc[] = {{"n", "https://example.org/new", "Quokka", "smiling marsupial", T0}};
+	int64_t              feed, x;
+
+	snprintf(path, sizeof(path), "%s/v1.db", t->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sql = sqlite3_mprintf(
+		"BEGIN; %s"
+		"PRAGMA user_version = 1; PRAGMA application_id = %d;"
+		"INSERT INTO feeds(id, url, added_at) VALUES (1, 'https://old.example/feed', %lld);"
+		"INSERT INTO articles(id, url, status, text) VALUES (1, 'https://old.example/a', 'extracted',"
+		" 'wombat burrows');"
+		"INSERT INTO items(id, feed_id, ident, url, title, summary, content_hash, article_id,"
+		" first_seen, last_seen) VALUES"
+		" (1, 1, 'g:a', 'https://old.example/a', 'Platypus', 'lays eggs', 1, 1, %lld, %lld),"
+		" (2, 1, 'g:b', 'https://old.example/b', 'Echidna', 'spiny anteater', 2, NULL, %lld, %lld);"
+		"INSERT INTO items_fts(rowid, title, summary, article) SELECT i.id, i.title, i.summary,"
+		" a.text FROM items i LEFT JOIN articles a ON a.id = i.article_id;"
+		"COMMIT; PRAGMA journal_mode = WAL;",
+		store_schema_sql(1), STORE_APPLICATION_ID, (long long)T0, (long long)T0, (long long)T0,
+		(long long)T0, (long long)T0);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("building a v1 database: %s", msg ? msg : "?");
+	sqlite3_free(sql);
+	sqlite3_close(db);
+
+	assert_int_equal(store_open(&s, path, 0, err, sizeof(err)), STORE_OK);
+	/* Checked on the raw connection, pointed at the upgraded file. */
+	sqlite3_close(t->raw);
+	assert_int_equal(sqlite3_open(path, &t->raw), SQLITE_OK);
+	assert_int_equal(q_int(t, "PRAGMA user_version"), store_schema_version());
+	assert_int_equal(q_int(t, "SELECT indexed FROM search_state"), 2);
+	assert_int_equal(q_int(t, "SELECT count(*) FROM items"), 2);
+	assert_sql_str(t, "Echidna", "SELECT title FROM items WHERE id = 2");
+	assert_sql_str(t, "wombat burrows", "SELECT text FROM articles WHERE id = 1");
+	assert_int_equal(search_n(s, "wombat"), 1);
+	assert_int_equal(search_n(s, "echidna"), 1);
+	assert_fts_consistent(t);
+	/* Working as version 2: new items wait for indexing; old ones follow
+	 * their changes. */
+	feed = 1;
+	{
+		char        *d = rss(doc, 1);
+		struct feed *f = feed_parse(d, strlen(d), NULL);
+
+		assert_int_equal(store_ingest(s, feed, f, T0 + 60, &r), 0);
+		assert_int_equal(r.new_items, 1);
+		feed_free(f);
+		free(d);
+	}
+	assert_int_equal(fts_count(t, "quokka"), 0);
+	assert_int_equal(search_n(s, "quokka"), 1);
+	sqlite3_exec(t->raw, "UPDATE articles SET text = 'koala nap' WHERE id = 1", NULL, NULL, NULL);
+	assert_int_equal(fts_count(t, "wombat"), 0);
+	assert_int_equal(fts_count(t, "koala"), 1);
+	assert_int_equal(store_item_delete(s, 2), 0);
+	assert_int_equal(fts_count(t, "echidna"), 0);
+	assert_fts_consistent(t);
+	x = q_int(t, "SELECT count(*) FROM items");
+	assert_int_equal(x, 2);
+	store_close(s);
 }
 
 int
@@ -1228,6 +1547,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fts_article_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fts_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fts_retention, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fts_deferred, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fts_unindexed_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fts_mark_survives_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fts_reused_rowid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fts_batches, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
