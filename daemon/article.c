@@ -414,6 +414,8 @@ on_done(void *ud, struct xfer_result *r)
 	}
 	if (rc == 0 && kept != j->id)
 		job_drop(q, kept); /* its page was this one: no second fetch */
+	if (d->ctl_conns)
+		poll_batch_commit(d); /* a glean refetch --wait reads the result next */
 	control_article_done(d, j->id, kept, rc == 0 ? article_status_name(f.status) : NULL,
 			     rc == 0 ? f.error : store_errmsg(d->store));
 out:

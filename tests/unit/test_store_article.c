@@ -183,6 +183,7 @@ ingest(struct tdb *t, int64_t feed, const char *const (*v)[2], const int64_t *pu
 	struct feed	    *f;
 	size_t		     i;
 	char		     d[21];
+	int64_t		     indexed = 0;
 
 	buf_init(&b, 0);
 	buf_adds(&b,
@@ -200,6 +201,9 @@ ingest(struct tdb *t, int64_t feed, const char *const (*v)[2], const int64_t *pu
 	assert_int_equal(f->nkept, n);
 	if (store_ingest(t->s, feed, f, T0, &r) != 0)
 		fail_msg("store_ingest: %s", store_errmsg(t->s));
+	/* Searchable, as the daemon makes new items seconds later. */
+	if (store_index_all(t->s, &indexed) != 0)
+		fail_msg("store_index_all: %s", store_errmsg(t->s));
 	feed_free(f);
 	buf_free(&b);
 }
