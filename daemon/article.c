@@ -57,7 +57,7 @@ struct artq {
 	size_t		queued;
 	int		in_flight;
 	int		need_load;
-	int		more;	       /* the last load left due articles behind */
+	int		more;	  /* the last load left due articles behind */
 	double		next_due; /* the next retry in the database, 0 if none */
 	double		last_load;
 	ev_timer	timer;
@@ -276,7 +276,7 @@ site_for(const struct config *cfg, const char *host)
 		size_t	    sl = strlen(s);
 
 		if (sl > bl && (!strcasecmp(host, s) || (hl > sl && host[hl - sl - 1] == '.' &&
-							  !strcasecmp(host + hl - sl, s)))) {
+							 !strcasecmp(host + hl - sl, s)))) {
 			best = &cfg->sites[i];
 			bl = sl;
 		}
