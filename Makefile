@@ -102,6 +102,7 @@ test-run: $(UNIT_BIN) $(B)/san/bin/glean $(B)/san/bin/gleanerd bin/gleanerd
 	@sh tests/run-tests.sh --unit $(UNIT_BIN) --integration $(B)/san/bin/glean \
 	    --suite tests/store/run.sh \
 	    --suite tests/integration/daemon.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \
+	    --suite tests/integration/articles.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \
 	    --suite tests/faults/run.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean:bin/gleanerd \
 	    --suite tests/faults/storage.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \
 	    --suite tests/faults/crash.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean

@@ -84,17 +84,24 @@ struct blocks {
 void render_html(struct blocks *, const char *html);
 /* Plain text cut into paragraphs at blank lines. */
 void render_plain(struct blocks *, const char *text);
-/* What a reader sees of an item: the article text if extracted, else the
- * content, else the summary. */
+/* The item's own text as blocks: the content, else the summary. */
 void render_item(struct blocks *, const struct store_item *);
+/* An article's stored reader text, line by line as stored (every line
+ * after indent); lines longer than width (0: no wrapping) wrapped under
+ * their marker. */
+void render_reader(FILE *, const char *indent, const char *text, int width);
 void blocks_free(struct blocks *);
 
 /* cmd_items.c */
 /* One item as a JSON object (the keys are documented in glean(1)). */
 void item_json(FILE *, const struct store_item *, int full);
+/* The same with an "article" object (a may be NULL: none). */
+void item_json_article(FILE *, const struct store_item *, int full, const struct store_article *);
 int  cmd_items(int, char **);
 /* cmd_show.c */
 int cmd_show(int, char **);
+/* cmd_refetch.c */
+int cmd_refetch(int, char **);
 /* cmd_feeds.c */
 int cmd_feeds(int, char **);
 /* cmd_feed_edit.c */
@@ -125,5 +132,9 @@ int cmd_refresh(int, char **);
 int cmd_status(int, char **);
 int cmd_reload(int, char **);
 void cli_notify_daemon(const char *feed);
+/* Sends one request line to a running gleanerd (best effort, silent);
+ * with wait, prints its reply lines until it closes.  0, or -1 when no
+ * gleanerd answers. */
+int  cli_daemon_request(const char *req, int wait);
 
 #endif

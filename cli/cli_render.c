@@ -2,9 +2,12 @@
  * cli_render.c: an item's text as blocks (paragraphs, headings, list
  * items, preformatted text) for the reader view.
  *
- * A stopgap until the article extractor brings a real renderer: HTML is
- * cut at block-level elements and each piece goes through text_from_html;
- * script, style and comments are dropped whole.
+ * An extracted article's reader text (lib/render.c) is printed as stored:
+ * its blocks, markers ("## ", "- ", "> ") and line breaks are the
+ * renderer's, and only a terminal gets long lines wrapped, under their
+ * marker.  An item's own content (HTML from the feed) is cut into blocks
+ * at block-level elements, each piece through text_from_html; script,
+ * style and comments are dropped whole.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -203,14 +206,116 @@ render_plain(struct blocks *bl, const char *text)
 void
 render_item(struct blocks *bl, const struct store_item *it)
 {
-	if (it->article_text && *it->article_text)
-		render_plain(bl, it->article_text);
-	else if (it->content && *it->content && it->content_type != TEXT_PLAIN)
+	if (it->content && *it->content && it->content_type != TEXT_PLAIN)
 		render_html(bl, it->content);
 	else if (it->content && *it->content)
 		render_plain(bl, it->content);
 	else if (it->summary)
 		render_plain(bl, it->summary);
+}
+
+/* Length of the marker a reader-text line starts with: quote marks, then
+ * an indented "- " or a "## "; *cont gets the indent of the lines it
+ * wraps onto (quote marks kept, the marker as spaces). */
+static size_t
+line_marker(const char *s, struct buf *cont)
+{
+	size_t i = 0, j;
+
+	while (s[i] == '>' && s[i + 1] == ' ')
+		i += 2;
+	buf_add(cont, s, i);
+	j = i;
+	while (s[j] == ' ')
+		j++;
+	if (s[j] == '-' && s[j + 1] == ' ')
+		j += 2;
+	else if (j == i && !strncmp(s + i, "## ", 3))
+		j += 3;
+	else
+		j = i;
+	for (; i < j; i++)
+		buf_addc(cont, ' ');
+	return j;
+}
+
+/* One line wrapped at width code points, marker first, continuation
+ * lines under the text.  Words longer than a line are left whole. */
+static void
+put_line(FILE *fp, const char *indent, const char *line, size_t len, int width)
+{
+	struct buf  cont, text;
+	size_t	    m, col, ind;
+	const char *p, *w, *end;
+
+	buf_init(&cont, 0);
+	buf_init(&text, 0);
+	buf_add(&text, line, len);
+	if (text.data == NULL) {
+		fprintf(fp, "%s\n", indent);
+		return;
+	}
+	buf_adds(&cont, indent);
+	m = line_marker(text.data, &cont);
+	ind = cli_width(cont.data ? cont.data : "");
+	fputs(indent, fp);
+	fwrite(text.data, 1, m, fp);
+	col = ind;
+	/* A line that starts with blanks and no marker (preformatted text)
+	 * keeps its spacing; so does one the width cannot hold. */
+	if ((m == 0 && text.data[0] == ' ') || width <= 0 || (size_t)width <= ind + 10) {
+		fprintf(fp, "%s\n", text.data + m);
+		goto out;
+	}
+	end = text.data + text.len;
+	for (p = text.data + m; p < end;) {
+		size_t wlen = 0;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		for (w = p; *w && *w != ' '; w++)
+			wlen += ((unsigned char)*w & 0xC0) != 0x80;
+		if (col > ind && col + 1 + wlen > (size_t)width) {
+			fprintf(fp, "\n%s", cont.data ? cont.data : "");
+			col = ind;
+		} else if (col > ind) {
+			fputc(' ', fp);
+			col++;
+		}
+		fwrite(p, 1, (size_t)(w - p), fp);
+		col += wlen;
+		p = w;
+	}
+	fputc('\n', fp);
+out:
+	buf_free(&cont);
+	buf_free(&text);
+}
+
+void
+render_reader(FILE *fp, const char *indent, const char *text, int width)
+{
+	const char *p = text, *nl;
+
+	while (*p == '\n')
+		p++;
+	while (*p) {
+		size_t len;
+
+		nl = strchr(p, '\n');
+		len = nl ? (size_t)(nl - p) : strlen(p);
+		if (!nl && len == 0)
+			break;
+		if (len == 0)
+			fputc('\n', fp); /* the blank line between blocks */
+		else
+			put_line(fp, indent, p, len, width);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
 }
 
 void

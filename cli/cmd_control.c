@@ -157,36 +157,54 @@ usage:
 	return EXIT_USAGE;
 }
 
+int
+cli_daemon_request(const char *req, int wait)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char               path[512];
+	int                fd, rc = -1;
+	const char        *env = getenv("GLEANER_SOCKET");
+
+	if (cli_g.config) {
+		if (socket_path(NULL, path, sizeof(path)) == -1)
+			return -1;
+	} else {
+		strlcpy_g(path, env && *env ? env : DEFAULT_SOCKET, sizeof(path));
+	}
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -1;
+	strlcpy_g(sun.sun_path, path, sizeof(sun.sun_path));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0 &&
+	    write(fd, req, strlen(req)) == (ssize_t)strlen(req) && write(fd, "\n", 1) == 1) {
+		FILE *fp;
+		char  line[1024];
+
+		rc = 0;
+		if (!wait) {
+			(void)read(fd, line, sizeof(line)); /* "ok ..." */
+		} else if ((fp = fdopen(fd, "r")) != NULL) {
+			while (fgets(line, sizeof(line), fp))
+				if (strncmp(line, "ok", 2) != 0 && strcmp(line, "done\n") != 0)
+					fputs(line, stdout);
+			fclose(fp);
+			return 0;
+		}
+	}
+	close(fd);
+	return rc;
+}
+
 /* Best effort, silent: asks a running gleanerd (if any, at the usual
  * socket) to load and poll FEED now. */
 void
 cli_notify_daemon(const char *feed)
 {
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	char               path[512], req[128];
-	int                fd;
-	const char        *env = getenv("GLEANER_SOCKET");
+	char req[128];
 
-	if (cli_g.config) {
-		if (socket_path(NULL, path, sizeof(path)) == -1)
-			return;
-	} else {
-		strlcpy_g(path, env && *env ? env : DEFAULT_SOCKET, sizeof(path));
-	}
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return;
-	strlcpy_g(sun.sun_path, path, sizeof(sun.sun_path));
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		snprintf(req, sizeof(req), "refresh %s\n", feed);
-		if (write(fd, req, strlen(req)) == (ssize_t)strlen(req)) {
-			char buf[256];
-
-			(void)read(fd, buf, sizeof(buf)); /* "ok 1 feeds" */
-		}
-	}
-	close(fd);
+	snprintf(req, sizeof(req), "refresh %s", feed);
+	(void)cli_daemon_request(req, 0);
 }
 
 int

@@ -17,6 +17,62 @@ static const char *const content_types[] = {"text", "html", "xhtml"};
 void
 item_json(FILE *fp, const struct store_item *it, int full)
 {
+	item_json_article(fp, it, full, NULL);
+}
+
+static void
+json_int_or_null(FILE *fp, int64_t v, int64_t none)
+{
+	if (v == none)
+		fputs("null", fp);
+	else
+		fprintf(fp, "%lld", (long long)v);
+}
+
+/* The stored article as a JSON object (glean(1), show --format json). */
+static void
+article_json(FILE *fp, const struct store_article *a)
+{
+	fprintf(fp, "{\"id\":%lld,\"url\":", (long long)a->id);
+	json_put_string(fp, a->url);
+	fputs(",\"final_url\":", fp);
+	json_put_string(fp, a->final_url);
+	fputs(",\"status\":", fp);
+	json_put_string(fp, a->status);
+	fputs(",\"http_status\":", fp);
+	json_int_or_null(fp, a->http_status, 0);
+	fputs(",\"error\":", fp);
+	json_put_string(fp, a->error);
+	fprintf(fp, ",\"attempts\":%d,\"fetched_at\":", a->attempts);
+	cli_json_date(fp, a->fetched_at);
+	fputs(",\"next_attempt\":", fp);
+	cli_json_date(fp, a->next_attempt);
+	fputs(",\"title\":", fp);
+	json_put_string(fp, a->title);
+	fputs(",\"byline\":", fp);
+	json_put_string(fp, a->byline);
+	fputs(",\"site_name\":", fp);
+	json_put_string(fp, a->site_name);
+	fputs(",\"published\":", fp);
+	cli_json_date(fp, a->published);
+	fputs(",\"lang\":", fp);
+	json_put_string(fp, a->lang);
+	fputs(",\"excerpt\":", fp);
+	json_put_string(fp, a->excerpt);
+	fputs(",\"lead_image\":", fp);
+	json_put_string(fp, a->lead_image);
+	fputs(",\"word_count\":", fp);
+	json_int_or_null(fp, a->word_count, -1);
+	fputs(",\"html\":", fp);
+	json_put_string(fp, a->html);
+	fputs(",\"text\":", fp);
+	json_put_string(fp, a->text);
+	fputc('}', fp);
+}
+
+void
+item_json_article(FILE *fp, const struct store_item *it, int full, const struct store_article *a)
+{
 	fprintf(fp, "{\"id\":%lld,\"feed_id\":%lld,\"feed_url\":", (long long)it->id,
 		(long long)it->feed_id);
 	json_put_string(fp, it->feed_url);
@@ -55,8 +111,13 @@ item_json(FILE *fp, const struct store_item *it, int full)
 	cli_json_raw(fp, it->enclosures, "[]");
 	fputs(",\"categories\":", fp);
 	cli_json_raw(fp, it->categories, "[]");
-	fprintf(fp, ",\"read\":%s,\"starred\":%s}", it->read ? "true" : "false",
+	fprintf(fp, ",\"read\":%s,\"starred\":%s", it->read ? "true" : "false",
 		it->starred ? "true" : "false");
+	if (a) {
+		fputs(",\"article\":", fp);
+		article_json(fp, a);
+	}
+	fputc('}', fp);
 }
 
 struct items_out {
@@ -97,6 +158,11 @@ on_item(void *ud, const struct store_item *it)
 			break;
 		if (it->url)
 			fprintf(o->fp, "%12s%s\n", "", it->url);
+		if (it->article_text && *it->article_text) {
+			fputc('\n', o->fp);
+			render_reader(o->fp, "            ", it->article_text, o->width);
+			break;
+		}
 		render_item(&bl, it);
 		for (i = 0; i < bl.n; i++) {
 			fputc('\n', o->fp);

@@ -1,8 +1,10 @@
 /*
  * cmd_show.c: glean show ITEM [--format text|html|json] [--keep-unread]
- * The reader view: the site (feed title), the title, byline and date, the
- * text (the extracted article, else the item's content), the source URL
- * last.  Marks the item read unless --keep-unread.
+ * The reader view: the site, the title, byline and date, the text, the
+ * source URL last.  An extracted article gives all of these (the feed's
+ * where the page had none) and its reader text as stored; otherwise the
+ * item's own content, or summary, is shown.  Marks the item read unless
+ * --keep-unread.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -14,44 +16,97 @@
 enum { FMT_TEXT, FMT_HTML, FMT_JSON };
 
 struct show {
-	FILE *fp;
-	int   format, width, found, was_read;
+	FILE	     *fp;
+	int	      format, width, found, was_read;
+	struct store *s;
+	int	      db_error;
 };
 
-static void
-byline(const struct store_item *it, char *out, size_t outsz)
+/* An extracted article, or NULL: what the reader view is made of. */
+static const struct store_article *
+extracted(const struct store_article *a)
 {
-	char	when[32] = "";
-	int64_t t = it->published != DATE_NONE ? it->published
-		    : it->updated != DATE_NONE ? it->updated
-					       : DATE_NONE;
+	return a && a->status && !strcmp(a->status, "extracted") && a->text && *a->text ? a : NULL;
+}
 
-	if (t != DATE_NONE)
-		cli_datetime(t, when, sizeof(when));
-	snprintf(out, outsz, "%s%s%s", it->author && *it->author ? it->author : "",
-		 it->author && *it->author && *when ? " · " : "", when);
+static const char *
+nonempty(const char *a, const char *b)
+{
+	return a && *a ? a : b && *b ? b : NULL;
 }
 
 static void
-show_text(const struct show *o, const struct store_item *it, const struct blocks *bl)
+byline(const struct store_item *it, const struct store_article *a, char *out, size_t outsz)
 {
-	const char *url = it->url ? it->url : it->article_url;
+	char	    when[32] = "";
+	const char *who = nonempty(a ? a->byline : NULL, it->author);
+	int64_t	    t = a && a->published != DATE_NONE ? a->published
+			: it->published != DATE_NONE   ? it->published
+			: it->updated != DATE_NONE     ? it->updated
+						       : DATE_NONE;
+
+	if (t != DATE_NONE)
+		cli_datetime(t, when, sizeof(when));
+	snprintf(out, outsz, "%s%s%s", who ? who : "", who && *when ? " · " : "", when);
+}
+
+static const char *
+source_url(const struct store_item *it, const struct store_article *a)
+{
+	return nonempty(a ? a->final_url : NULL, nonempty(it->url, it->article_url));
+}
+
+/* Why the item's own text is shown: its article is not extracted (yet). */
+static void
+article_note(FILE *fp, const struct store_article *raw)
+{
+	char when[32];
+
+	if (raw == NULL || raw->status == NULL || !strcmp(raw->status, "extracted"))
+		return;
+	if (!strcmp(raw->status, "pending")) {
+		fprintf(fp, "(the article has not been fetched yet)\n");
+		return;
+	}
+	fprintf(fp, "(article not extracted: %s", raw->status);
+	if (raw->error && *raw->error)
+		fprintf(fp, ": %s", raw->error);
+	if (raw->next_attempt != DATE_NONE) {
+		cli_datetime(raw->next_attempt, when, sizeof(when));
+		fprintf(fp, "; next attempt %s", when);
+	}
+	fprintf(fp, ")\n");
+}
+
+static void
+show_text(const struct show *o, const struct store_item *it, const struct store_article *a,
+	  const struct store_article *raw, const struct blocks *bl)
+{
+	const char *url = source_url(it, a);
+	const char *site = nonempty(a ? a->site_name : NULL, it->feed_title);
+	const char *title = nonempty(a ? a->title : NULL, it->title);
 	char	    by[512];
 	size_t	    i;
 	int	    bold = cli_color(), sep = 0;
 
-	if (it->feed_title && *it->feed_title) {
-		fprintf(o->fp, "%s\n", it->feed_title);
+	if (site) {
+		fprintf(o->fp, "%s\n", site);
 		sep = 1;
 	}
-	if (it->title && *it->title) {
-		fprintf(o->fp, "%s%s%s%s\n", sep ? "\n" : "", bold ? "\033[1m" : "", it->title,
+	if (title) {
+		fprintf(o->fp, "%s%s%s%s\n", sep ? "\n" : "", bold ? "\033[1m" : "", title,
 			bold ? "\033[0m" : "");
 		sep = 1;
 	}
-	byline(it, by, sizeof(by));
+	byline(it, a, by, sizeof(by));
 	if (*by) {
 		fprintf(o->fp, "%s%s\n", sep ? "\n" : "", by);
+		sep = 1;
+	}
+	if (a) {
+		if (sep)
+			fputc('\n', o->fp);
+		render_reader(o->fp, "", a->text, o->width);
 		sep = 1;
 	}
 	for (i = 0; i < bl->n; i++) {
@@ -75,6 +130,12 @@ show_text(const struct show *o, const struct store_item *it, const struct blocks
 		default:
 			cli_put_wrapped(o->fp, "", b->text, o->width);
 		}
+		sep = 1;
+	}
+	if (a == NULL && raw && raw->status && strcmp(raw->status, "extracted") != 0) {
+		if (sep)
+			fputc('\n', o->fp);
+		article_note(o->fp, raw);
 		sep = 1;
 	}
 	if (url)
@@ -105,32 +166,41 @@ html_put(FILE *fp, const char *s)
 }
 
 /* Escaped blocks only: feed HTML is not passed through (no sanitizer yet). */
+/* The article's sanitized HTML as stored; the item's own content only as
+ * escaped text blocks. */
 static void
-show_html(const struct show *o, const struct store_item *it, const struct blocks *bl)
+show_html(const struct show *o, const struct store_item *it, const struct store_article *a,
+	  const struct blocks *bl)
 {
-	const char *url = it->url ? it->url : it->article_url;
+	const char *url = source_url(it, a);
+	const char *site = nonempty(a ? a->site_name : NULL, it->feed_title);
+	const char *title = nonempty(a ? a->title : NULL, it->title);
 	char	    by[512];
 	size_t	    i;
 	int	    in_list = 0;
 
 	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>", o->fp);
-	html_put(o->fp, it->title);
+	html_put(o->fp, title);
 	fputs("</title></head>\n<body><article>\n", o->fp);
-	if (it->feed_title) {
+	if (site) {
 		fputs("<p class=\"site\">", o->fp);
-		html_put(o->fp, it->feed_title);
+		html_put(o->fp, site);
 		fputs("</p>\n", o->fp);
 	}
-	if (it->title) {
+	if (title) {
 		fputs("<h1>", o->fp);
-		html_put(o->fp, it->title);
+		html_put(o->fp, title);
 		fputs("</h1>\n", o->fp);
 	}
-	byline(it, by, sizeof(by));
+	byline(it, a, by, sizeof(by));
 	if (*by) {
 		fputs("<p class=\"byline\">", o->fp);
 		html_put(o->fp, by);
 		fputs("</p>\n", o->fp);
+	}
+	if (a && a->html && *a->html) {
+		fputs(a->html, o->fp);
+		fputc('\n', o->fp);
 	}
 	for (i = 0; i < bl->n; i++) {
 		const struct block	*b = &bl->v[i];
@@ -160,22 +230,38 @@ show_html(const struct show *o, const struct store_item *it, const struct blocks
 static int
 on_item(void *ud, const struct store_item *it)
 {
-	struct show  *o = ud;
-	struct blocks bl = {0};
+	struct show		   *o = ud;
+	struct blocks		    bl = {0};
+	struct store_article	    art;
+	const struct store_article *a = NULL;
+	int			    rc;
 
 	o->found = 1;
 	o->was_read = it->read;
+	memset(&art, 0, sizeof(art));
+	if (it->article_id > 0) {
+		rc = store_article_get(o->s, it->article_id, &art);
+		if (rc == 0)
+			a = &art;
+		else if (rc != STORE_NOTFOUND) {
+			o->db_error = rc;
+			return 1;
+		}
+	}
 	if (o->format == FMT_JSON) {
-		item_json(o->fp, it, 1);
+		item_json_article(o->fp, it, 1, a);
 		fputc('\n', o->fp);
+		store_article_clear(&art);
 		return 0;
 	}
-	render_item(&bl, it);
+	if (extracted(a) == NULL)
+		render_item(&bl, it);
 	if (o->format == FMT_HTML)
-		show_html(o, it, &bl);
+		show_html(o, it, extracted(a), &bl);
 	else
-		show_text(o, it, &bl);
+		show_text(o, it, extracted(a), a, &bl);
 	blocks_free(&bl);
+	store_article_clear(&art);
 	return 0;
 }
 
@@ -252,7 +338,8 @@ cmd_show(int argc, char **argv)
 	o.width = o.format == FMT_TEXT && cli_terminal()
 		      ? (cli_term_cols() < 80 ? cli_term_cols() : 80)
 		      : 0;
-	if ((rc = store_items(s, &flt, on_item, &o)) != 0) {
+	o.s = s;
+	if ((rc = store_items(s, &flt, on_item, &o)) != 0 || (rc = o.db_error) != 0) {
 		rc = cli_store_fail(s, rc);
 	} else if (!o.found) {
 		cli_err("no item %lld", (long long)flt.item_id);

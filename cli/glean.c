@@ -20,6 +20,7 @@ static const struct cli_cmd cmds[] = {
     {"export", cmd_export, "print the feeds as OPML 2.0"},
     {"items", cmd_items, "list items (newest first)"},
     {"show", cmd_show, "read an item (and mark it read)"},
+    {"refetch", cmd_refetch, "fetch an item's article again"},
     {"read", cmd_read, "mark items read"},
     {"unread", cmd_unread, "mark items unread"},
     {"star", cmd_star, "star items"},

@@ -9,6 +9,10 @@
  *                          "ok N feeds" at once
  *   refresh --wait [FEED]  the same, then one "polled ..." or "failed ..."
  *                          line per feed as it finishes, then "done"
+ *   articles               look for due articles now (after glean refetch);
+ *                          "ok N queued"
+ *   articles --wait ID     the same, then "article ID STATUS[: error]" when
+ *                          article ID is stored, then "done"
  * Replies are short and written as they come; a slow or gone client is
  * dropped, never waited for.
  */
@@ -34,6 +38,7 @@ struct ctl_conn {
 	int64_t         *wait; /* feed ids still to report, for refresh --wait */
 	size_t           nwait;
 	int              waiting;
+	int64_t          art_wait; /* the article of articles --wait */
 };
 
 static void
@@ -93,6 +98,8 @@ do_status(struct daemon *d, struct ctl_conn *c)
 	conn_printf(c, "in_flight %d", d->in_flight);
 	conn_printf(c, "waiting_for_host %zu", waiting);
 	conn_printf(c, "queued %zu", n);
+	conn_printf(c, "articles_in_flight %d", d->art_in_flight);
+	conn_printf(c, "articles_queued %zu", article_queued(d));
 	if ((v = malloc((n ? n : 1) * sizeof(*v))) != NULL) {
 		memcpy(v, d->sched.heap, n * sizeof(*v));
 		qsort(v, n, sizeof(*v), cmp_due);
@@ -170,6 +177,39 @@ do_refresh(struct daemon *d, struct ctl_conn *c, char *args)
 	poll_dispatch(d);
 }
 
+static void
+do_articles(struct daemon *d, struct ctl_conn *c, char *args)
+{
+	char   *tok, *end;
+	int64_t id = 0;
+	int     wait = 0;
+
+	while ((tok = strsep(&args, " ")) != NULL) {
+		if (*tok == '\0')
+			continue;
+		if (!strcmp(tok, "--wait")) {
+			wait = 1;
+			continue;
+		}
+		id = strtoll(tok, &end, 10);
+		if (*end != '\0' || id <= 0) {
+			conn_printf(c, "error: '%.40s' is not an article id", tok);
+			return;
+		}
+	}
+	if (wait && id == 0) {
+		conn_printf(c, "error: articles --wait needs an article id");
+		return;
+	}
+	article_kick(d);
+	poll_dispatch(d);
+	conn_printf(c, "ok %zu queued", article_queued(d));
+	if (wait) {
+		c->art_wait = id;
+		c->waiting = 1;
+	}
+}
+
 static int
 handle(struct daemon *d, struct ctl_conn *c, char *line)
 {
@@ -184,9 +224,11 @@ handle(struct daemon *d, struct ctl_conn *c, char *line)
 			conn_printf(c, "error: reload refused, the running configuration is kept:\n%s", err);
 	} else if (!strncmp(line, "refresh", 7) && (line[7] == '\0' || line[7] == ' ')) {
 		do_refresh(d, c, line + 7);
+	} else if (!strncmp(line, "articles", 8) && (line[8] == '\0' || line[8] == ' ')) {
+		do_articles(d, c, line + 8);
 	} else {
-		conn_printf(c, "error: unknown request '%.60s' (status, reload, refresh [--wait] [FEED])",
-			    line);
+		conn_printf(c, "error: unknown request '%.60s' (status, reload, refresh [--wait] "
+			       "[FEED], articles [--wait ID])", line);
 	}
 	return c->waiting; /* keep the connection for the progress lines */
 }
@@ -272,6 +314,27 @@ control_poll_done(struct daemon *d, const struct feedstate *fs, const char *erro
 			conn_printf(c, "done");
 			conn_close(d, c);
 		}
+	}
+}
+
+void
+control_article_done(struct daemon *d, int64_t id, int64_t kept, const char *status,
+		     const char *error)
+{
+	struct ctl_conn *c, *next;
+
+	for (c = d->ctl_conns; c; c = next) {
+		next = c->next;
+		if (!c->waiting || c->art_wait == 0 || (c->art_wait != id && c->art_wait != kept))
+			continue;
+		if (status == NULL)
+			conn_printf(c, "failed article %lld: storing failed: %s", (long long)id,
+				    error ? error : "");
+		else
+			conn_printf(c, "article %lld %s%s%s", (long long)kept, status,
+				    error ? ": " : "", error ? error : "");
+		conn_printf(c, "done");
+		conn_close(d, c);
 	}
 }
 

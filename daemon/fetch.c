@@ -480,9 +480,16 @@ fetch_start(struct fetcher *f, const struct xfer_opts *o, xfer_data_fn data, xfe
 		snprintf(h, sizeof(h), "If-None-Match: %s", o->etag);
 		x->hdrs = curl_slist_append(x->hdrs, h);
 	}
-	x->hdrs = curl_slist_append(x->hdrs, "Accept: application/atom+xml, application/rss+xml, "
-					     "application/feed+json, application/xml;q=0.9, "
-					     "text/xml;q=0.9, */*;q=0.8");
+	if (o->accept) {
+		char h[512];
+
+		snprintf(h, sizeof(h), "Accept: %s", o->accept);
+		x->hdrs = curl_slist_append(x->hdrs, h);
+	} else {
+		x->hdrs = curl_slist_append(x->hdrs, "Accept: application/atom+xml, application/rss+xml, "
+						     "application/feed+json, application/xml;q=0.9, "
+						     "text/xml;q=0.9, */*;q=0.8");
+	}
 	for (i = 0; i < o->nheaders; i++)
 		x->hdrs = curl_slist_append(x->hdrs, o->headers[i]);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);

@@ -1,5 +1,6 @@
 /*
- * gleanerd: polls feeds on a schedule and stores what they bring.
+ * gleanerd: polls feeds on a schedule and stores what they bring, and the
+ * articles their items link to.
  *
  * gleanerd -c FILE [-f] [--once] [--check]
  *
@@ -236,11 +237,12 @@ stop(struct daemon *d)
 		return;
 	d->stopping = 1;
 	ev_timer_stop(d->loop, &d->tick);
-	if (d->in_flight == 0) {
+	if (d->in_flight + d->art_in_flight == 0) {
 		ev_break(d->loop, EVBREAK_ALL);
 		return;
 	}
-	log_info("stopping: waiting up to %.0f s for %d transfers", SHUTDOWN_GRACE, d->in_flight);
+	log_info("stopping: waiting up to %.0f s for %d transfers", SHUTDOWN_GRACE,
+		 d->in_flight + d->art_in_flight);
 	ev_timer_start(d->loop, &d->shutdown_timer);
 }
 
@@ -250,7 +252,7 @@ shutdown_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	struct daemon *d = w->data;
 
 	(void)revents;
-	log_info("stopping: aborting %d transfers", d->in_flight);
+	log_info("stopping: aborting %d transfers", d->in_flight + d->art_in_flight);
 	fetcher_abort_all(d->fetcher);
 	ev_break(loop, EVBREAK_ALL);
 }
@@ -310,7 +312,9 @@ daemon_free(struct daemon *d)
 	size_t i;
 
 	control_close(d);
+	d->stopping = 1; /* transfers aborted below start nothing new */
 	fetcher_free(d->fetcher);
+	article_free(d);
 	for (i = 0; i < d->nfeeds; i++) {
 		free(d->feeds[i]->url);
 		free(d->feeds[i]->etag);
@@ -385,6 +389,8 @@ main(int argc, char **argv)
 	if ((d.fetcher = fetcher_new(d.loop, d.cfg->max_connections, d.cfg->max_host_connections)) ==
 	    NULL)
 		fatalx("cannot set up libcurl's multi interface");
+	if (article_init(&d) != 0)
+		fatalx("out of memory");
 	/* Signals first: a SIGTERM during a long start-up is kept for the
 	 * loop, which then stops cleanly at once. */
 	ev_signal_init(&d.sigterm, sigterm_cb, SIGTERM);
@@ -412,7 +418,7 @@ main(int argc, char **argv)
 	ev_run(d.loop, 0);
 	poll_index_flush(&d); /* commits the last batch of polls first */
 	if (d.once)
-		log_info("polled %d feeds once", d.polled);
+		log_info("polled %d feeds once, fetched %d articles", d.polled, d.articles);
 	log_info("stopped");
 	daemon_free(&d);
 	xmlCleanupParser();

@@ -15,6 +15,7 @@ struct xfer_opts {
 	const char *url;
 	const char *etag, *last_modified;     /* conditional GET, may be NULL */
 	const char *user_agent, *proxy, *username, *password;
+	const char *accept;                   /* Accept header; NULL: feed types */
 	char      **headers;                  /* "Name: value", may be NULL */
 	size_t      nheaders;
 	int64_t     max_body;                 /* bytes of decoded body */
@@ -106,6 +107,9 @@ struct daemon {
 	ev_signal         sigterm, sigint, sighup;
 	ev_timer          shutdown_timer;
 	int               once, stopping, in_flight, polled;
+	int               art_in_flight;  /* article fetches (in_flight: feed polls) */
+	int               articles;       /* article fetches started */
+	struct artq      *artq;
 	unsigned          seed;
 	ev_io             ctl_listen;
 	char             *ctl_path;
@@ -125,11 +129,26 @@ void poll_index_flush(struct daemon *);
  * now (before exit, and before anything that must see it committed). */
 void poll_batch_commit(struct daemon *);
 
+/* article.c: the article queue (fetch, extract, store the linked pages). */
+struct artq;
+int  article_init(struct daemon *);
+void article_free(struct daemon *);
+/* Starts the article fetches that are due and allowed (after feed polls)
+ * and arms the queue's timer.  Called by poll_dispatch. */
+void article_dispatch(struct daemon *);
+/* New items or a refetch: look in the database at the next dispatch. */
+void article_kick(struct daemon *);
+int  article_idle(const struct daemon *);   /* nothing queued, in flight or to load */
+size_t article_queued(const struct daemon *);
+
 /* control.c: the control socket (status, reload, refresh). */
 struct ctl_conn;
 int  control_open(struct daemon *, const char *path);
 void control_close(struct daemon *);
 void control_poll_done(struct daemon *, const struct feedstate *, const char *error, int new_items);
+/* Tells clients waiting on an article's refetch: status NULL if storing failed. */
+void control_article_done(struct daemon *, int64_t id, int64_t kept, const char *status,
+			  const char *error);
 
 /* gleanerd.c */
 int  daemon_load_feeds(struct daemon *);

@@ -369,6 +369,8 @@ on_done(void *ud, struct xfer_result *r)
 		swap_str(&fs->etag, r->etag);
 		swap_str(&fs->last_modified, r->last_modified);
 	}
+	if (stored && !failed && ir.new_items > 0 && fs->full_text)
+		article_kick(d);
 	fs->due = next;
 	if (!d->once && !d->stopping && !fs->removed)
 		sched_put(&d->sched, fs);
@@ -469,6 +471,13 @@ start_waiting(struct daemon *d, struct host *h, double now)
 	return 1;
 }
 
+/* A connection free under max_connections (feed polls and articles). */
+static int
+slot_free(const struct daemon *d)
+{
+	return d->in_flight + d->art_in_flight < d->cfg->max_connections;
+}
+
 void
 poll_dispatch(struct daemon *d)
 {
@@ -477,15 +486,15 @@ poll_dispatch(struct daemon *d)
 	size_t            i;
 
 	if (d->stopping) {
-		if (d->in_flight == 0)
+		if (d->in_flight + d->art_in_flight == 0)
 			ev_break(d->loop, EVBREAK_ALL);
 		return;
 	}
 	/* Feeds that waited for a busy host first, in order. */
-	for (i = 0; i < d->nwaithosts && d->in_flight < d->cfg->max_connections;) {
+	for (i = 0; i < d->nwaithosts && slot_free(d);) {
 		struct host *h = d->waithosts[i];
 
-		while (d->in_flight < d->cfg->max_connections && start_waiting(d, h, now))
+		while (slot_free(d) && start_waiting(d, h, now))
 			;
 		if (h->wait_head == NULL) {
 			h->listed = 0;
@@ -494,7 +503,7 @@ poll_dispatch(struct daemon *d)
 			i++;
 		}
 	}
-	while (d->in_flight < d->cfg->max_connections && (fs = sched_peek(&d->sched)) != NULL &&
+	while (slot_free(d) && (fs = sched_peek(&d->sched)) != NULL &&
 	       fs->due <= now) {
 		sched_remove(&d->sched, fs);
 		if (fs->removed)
@@ -533,7 +542,10 @@ poll_dispatch(struct daemon *d)
 		poll_start(d, fs);
 	}
 	ev_timer_stop(d->loop, &d->tick);
-	if (d->once && d->in_flight == 0 && sched_peek(&d->sched) == NULL && d->nwaithosts == 0) {
+	/* Articles take the connections feeds left. */
+	article_dispatch(d);
+	if (d->once && d->in_flight == 0 && sched_peek(&d->sched) == NULL && d->nwaithosts == 0 &&
+	    article_idle(d)) {
 		ev_break(d->loop, EVBREAK_ALL);
 		return;
 	}
@@ -541,7 +553,7 @@ poll_dispatch(struct daemon *d)
 		/* Wake for the next due feed, or for a paused host with waiters. */
 		double wake = -1;
 
-		if ((fs = sched_peek(&d->sched)) != NULL && d->in_flight < d->cfg->max_connections)
+		if ((fs = sched_peek(&d->sched)) != NULL && slot_free(d))
 			wake = fs->due;
 		for (i = 0; i < d->nwaithosts; i++)
 			if (d->waithosts[i]->not_before > now &&

@@ -36,6 +36,7 @@
  *	interval, min_interval, max_interval, timeout, connect_timeout,
  *	article_host_delay, max_age: seconds (max_age 0: keep)
  *	max_body: bytes; max_items: per feed (0: keep)
+ *	article_host_connections: article fetches at once per host (1)
  *	full_text, allow_private: 0 or 1; log_level: LOG_ERR_ .. LOG_DEBUG_
  *	user_agent: default "Gleaner/VERSION (+GLEANER_URL)"
  * struct config_feed: url (http or https) and name always set, title
@@ -146,6 +147,7 @@ static const struct key gleaner_keys[] = {
 	{"log_level", K_LEVEL, G(log_level), 0, 0},
 	{"user_agent", K_STR, G(user_agent), 0, 0},
 	{"article_host_delay", K_DUR, G(article_host_delay), 0, DMAX},
+	{"article_host_connections", K_INT, G(article_host_connections), 1, 10000},
 };
 
 /* Per feed, 0 is refused where it would read as "the global setting". */
@@ -1363,6 +1365,7 @@ conf_defaults(struct config *cf, const char *path)
 	cf->max_items = 0;
 	cf->log_level = LOG_INFO_;
 	cf->article_host_delay = 1;
+	cf->article_host_connections = 1;
 	if ((cf->path = strdup(path)) == NULL || (cf->database = strdup(DEF_DATABASE)) == NULL ||
 	    (cf->control_socket = strdup(DEF_SOCKET)) == NULL ||
 	    (cf->user_agent = strdup(DEF_USER_AGENT)) == NULL)

@@ -327,6 +327,7 @@ struct store_item {
 	const char *summary, *content;
 	int     content_type;
 	const char *article_text, *article_status, *article_url;
+	int64_t article_id;            /* 0 if none */
 	const char *enclosures, *categories; /* JSON arrays */
 	int     read, starred;
 };
@@ -377,6 +378,76 @@ struct store_stats {
 	int64_t oldest_item, newest_item;
 };
 int  store_stats(struct store *, struct store_stats *);
+
+/* store_article.c: the article queue and its results.
+ * An article is due when its status is pending or a retryable failure,
+ * its next_attempt has come, and an item of a feed with full text on
+ * points to it.  Statuses: pending, extracted, http_error (http_status
+ * set), not_html, too_large, timeout, empty (nothing extracted), error
+ * (network, refused address, unreadable page). */
+enum article_status {
+	ART_PENDING = 0, ART_EXTRACTED, ART_HTTP_ERROR, ART_NOT_HTML, ART_TOO_LARGE, ART_TIMEOUT,
+	ART_EMPTY, ART_ERROR,
+};
+const char *article_status_name(int status);
+int  article_status_parse(const char *name); /* -1 if unknown */
+struct store_article_job {
+	int64_t     id;                /* the article */
+	const char *url;               /* normalized: what is fetched */
+	int64_t     feed_id;           /* the feed of its newest item with full text on */
+	const char *feed_url;
+	int         attempts;          /* fetches so far */
+};
+/* Calls cb for the articles due at now, newest item first, at most limit
+ * (0: no limit).  *next (may be NULL) gets the earliest next_attempt after
+ * now of the others, DATE_NONE if none. */
+int  store_articles_due(struct store *, int64_t now, int64_t limit,
+			int (*cb)(void *, const struct store_article_job *), void *, int64_t *next);
+/* The outcome of one fetch. */
+struct article_fetch {
+	int         status;            /* ART_* */
+	int         http_status;       /* 0 if no response */
+	const char *error;             /* why it failed, NULL on success */
+	const char *final_url;         /* after redirects, may be NULL */
+	int64_t     retry_after;       /* seconds the server asked to wait, -1 if none */
+	int         permanent;         /* do not retry (a refused address) */
+	const struct article *a;       /* ART_EXTRACTED or ART_EMPTY: what was found, else NULL */
+};
+/* Seconds until the next attempt after a fetch with this outcome, the
+ * attempts counted including it; -1: never again by itself.
+ *  - extracted, not_html, too_large, empty, a refused address: never (the
+ *    same page gives the same result; glean refetch forces one);
+ *  - timeout, network errors, HTTP 5xx, 408, 429: 10 min doubling to
+ *    24 h, Retry-After if longer, given up after ARTICLE_MAX_ATTEMPTS;
+ *  - other 4xx: a day later, given up after ARTICLE_MAX_4XX attempts. */
+#define ARTICLE_MAX_ATTEMPTS 10
+#define ARTICLE_MAX_4XX      3
+int64_t store_article_backoff(const struct article_fetch *, int attempts);
+/* Stores the outcome of fetching article id, in one transaction.  Its
+ * final URL and the page's canonical URL (normalized) are its aliases:
+ * when one is another article's URL or alias, the items move to that
+ * article, which takes this result unless it is extracted already, and
+ * this row is dropped.  *kept (may be NULL) gets the article that holds
+ * the result.  STORE_NOTFOUND if the article is gone (its items were
+ * deleted meanwhile). */
+int  store_article_done(struct store *, int64_t id, int64_t now, const struct article_fetch *,
+			int64_t *kept);
+/* An article whose URL is the alias of one extracted already joins it
+ * before any fetch: items moved, the row dropped, *into set (0 if not). */
+int  store_article_joined(struct store *, int64_t id, int64_t *into);
+/* Makes the article of an item due now (added if its link has none yet).
+ * STORE_NOTFOUND: no such item; STORE_INVALID: the item has no http(s)
+ * link, or no feed with full text on points to it (err says which). */
+int  store_article_refetch(struct store *, int64_t item_id, int64_t now, int64_t *article_id);
+struct store_article {
+	int64_t id;
+	char   *url, *final_url, *status, *error;
+	int     http_status, attempts;
+	char   *title, *byline, *site_name, *lang, *excerpt, *lead_image, *html, *text;
+	int64_t published, word_count, fetched_at, next_attempt; /* DATE_NONE / -1 if unknown */
+};
+int  store_article_get(struct store *, int64_t id, struct store_article *);
+void store_article_clear(struct store_article *);
 
 /* opml.c: OPML subscription lists (import/export, no database). */
 #define OPML_MAX_FILE  (64u << 20)  /* bytes of one document */
@@ -436,6 +507,7 @@ struct config {
 	int     log_level;
 	char   *user_agent;
 	int64_t article_host_delay;
+	int     article_host_connections;
 	struct config_feed *feeds;
 	size_t  nfeeds;
 	struct config_site *sites;

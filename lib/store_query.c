@@ -614,7 +614,7 @@ item_select(struct buf *b, const struct item_filter *f, const char *extra)
 		   "SELECT i.id, i.feed_id, f.url, coalesce(f.user_title, f.title), i.guid,"
 		   " i.url, i.title, i.author, i.published, i.updated, i.first_seen, i.summary,"
 		   " %s, i.content_type, %s, a.status, a.url, i.enclosures, i.categories,"
-		   " i.read, i.starred"
+		   " i.read, i.starred, i.article_id"
 		   " FROM items i JOIN feeds f ON f.id = i.feed_id"
 		   " LEFT JOIN articles a ON a.id = i.article_id",
 		   f->full ? "i.content" : "NULL", f->full ? "a.text" : "NULL");
@@ -682,6 +682,7 @@ store_items(struct store *s, const struct item_filter	       *f,
 		it.categories = col_text(st, 18);
 		it.read = sqlite3_column_int(st, 19) != 0;
 		it.starred = sqlite3_column_int(st, 20) != 0;
+		it.article_id = sqlite3_column_int64(st, 21);
 		if (cb(ud, &it) != 0) {
 			rc = SQLITE_DONE;
 			break;
@@ -859,7 +860,8 @@ store_stats(struct store *s, struct store_stats *out)
 	    Q("SELECT count(*) FROM articles", articles),
 	    Q("SELECT count(*) FROM articles WHERE status = 'extracted'", articles_extracted),
 	    Q("SELECT count(*) FROM articles WHERE status = 'pending'", articles_pending),
-	    Q("SELECT count(*) FROM articles WHERE status = 'failed'", articles_failed),
+	    Q("SELECT count(*) FROM articles WHERE status NOT IN ('pending', 'extracted')",
+	      articles_failed),
 	    Q("SELECT page_count * page_size FROM pragma_page_count, pragma_page_size", db_bytes),
 	    /* per read state, each a min/max over items_unread */
 	    Q("SELECT min(t) FROM (SELECT min(first_seen) AS t FROM items WHERE read = 0"

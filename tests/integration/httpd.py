@@ -21,6 +21,12 @@ Routes (NAME is any word; ?n=N sets the item count, default --items):
   /toprivate          301 to http://127.0.0.2:PORT/feed/x (?to=URL)
   /html               an HTML page served as application/rss+xml
   /empty              200 with an empty body
+  /pages/FILE         tests/data/articles/FILE (text/html for .html, no charset
+                      for .htm, RSS for
+                      .xml with {BASE}, {PRIV} (127.0.0.2) and {PUB} (?pub=ADDR;
+                      lines with {PUB} dropped without it) filled in, else by
+                      extension); ?pad=N adds N bytes; ?flaky=1 answers 404
+                      until /_fix
   /feeds.opml, /_conf with --feeds N: the feeds f0..f(N-1) as OPML / config
   /_log, /_reset_log  JSON: every request (path, headers, status, done, sent)
 Any route: ?delay=S waits S seconds before answering.
@@ -34,9 +40,10 @@ BASE = 1704067200  # 2024-01-01T00:00:00Z: Last-Modified and the newest item
 BIG = 40 * 1024 * 1024
 HERE = os.path.dirname(os.path.abspath(__file__))
 PAGE = os.path.join(HERE, "..", "data", "daemon", "page.html")
+PAGES = os.path.normpath(os.path.join(HERE, "..", "data", "articles"))
 
 lock = threading.Lock()
-state = {"log": [], "seq": 0, "biggz": None}
+state = {"log": [], "seq": 0, "biggz": None, "fixed": False}
 stop = threading.Event()
 opts = None
 
@@ -189,6 +196,12 @@ class Handler(BaseHTTPRequestHandler):
             self.big(q.get("cl") == "1", q.get("gz") == "1")
         elif what == "reset":
             self.reset(rss("reset", 20))
+        elif what == "pages":
+            self.pages(parts, q, host, port)
+        elif what == "_fix":
+            with lock:
+                state["fixed"] = True
+            self.reply(200, b"fixed\n", "text/plain")
         elif what in ("feeds.opml", "_conf"):
             self.listing(what, host)
         elif what == "_log":
@@ -201,6 +214,30 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, b"[]", "application/json")
         else:
             self.reply(404, b"no such route\n", "text/plain")
+
+    def pages(self, parts, q, host, port):
+        name = "/".join(parts[1:])
+        path = os.path.normpath(os.path.join(PAGES, name))
+        if not path.startswith(PAGES + os.sep) or not os.path.isfile(path):
+            return self.reply(404, b"<html><body>no such page</body></html>\n", "text/html")
+        if q.get("flaky") == "1" and not state["fixed"]:
+            return self.reply(404, b"<html><body>not yet</body></html>\n", "text/html")
+        with open(path, "rb") as f:
+            body = f.read()
+        ext = os.path.splitext(path)[1]
+        ctype = {".html": "text/html; charset=utf-8", ".htm": "text/html", ".xml": "application/rss+xml",
+                 ".png": "image/png", ".xhtml": "application/xhtml+xml"}.get(ext, "text/plain")
+        if ext == ".xml":
+            text = body.decode()
+            if "pub" not in q:
+                text = "".join(l for l in text.splitlines(True) if "{PUB}" not in l)
+            text = text.replace("{BASE}", "http://" + host)
+            text = text.replace("{PRIV}", "http://127.0.0.2:%d" % port)
+            text = text.replace("{PUB}", "http://%s:%d" % (q.get("pub", ""), port))
+            body = text.encode()
+        if "pad" in q:
+            body += b"<!-- " + b"x" * int(q["pad"]) + b" -->\n"
+        self.reply(200, body, ctype)
 
     def slow(self, body, bps):
         self.send_response(200)

@@ -260,6 +260,7 @@ test_defaults(void **state)
 	assert_string_equal(cf->user_agent, "Gleaner/" GLEANER_VERSION
 					    " (+https://github.com/gleaner/gleaner)");
 	assert_int_equal(cf->article_host_delay, 1);
+	assert_int_equal(cf->article_host_connections, 1);
 	assert_int_equal(cf->nfeeds, 0);
 	assert_null(cf->feeds);
 	assert_int_equal(cf->nsites, 0);
@@ -303,6 +304,7 @@ test_full(void **state)
 	assert_int_equal(cf->log_level, LOG_DEBUG_);
 	assert_string_equal(cf->user_agent, "TestAgent/1.0 (+https://example.net/)");
 	assert_int_equal(cf->article_host_delay, 2);
+	assert_int_equal(cf->article_host_connections, 3);
 
 	assert_int_equal(cf->nfeeds, 2);
 	f = &cf->feeds[0];
@@ -326,7 +328,7 @@ test_full(void **state)
 	assert_string_equal(f->headers[2], "Accept:");
 	assert_int_equal(f->max_age, 30 * 86400);
 	assert_int_equal(f->max_items, 200);
-	assert_int_equal(f->line, 21);
+	assert_int_equal(f->line, 22);
 
 	/* Unset per-feed keys: the global setting. */
 	f = &cf->feeds[1];
@@ -344,14 +346,14 @@ test_full(void **state)
 	assert_int_equal(f->nheaders, 0);
 	assert_int_equal(f->max_age, 0);
 	assert_int_equal(f->max_items, 0);
-	assert_int_equal(f->line, 38);
+	assert_int_equal(f->line, 39);
 
 	assert_int_equal(cf->nsites, 1);
 	s = &cf->sites[0];
 	assert_string_equal(s->host, "example.com");
 	assert_string_equal(s->content, "article .post-body");
 	assert_string_equal(s->remove, ".share, .related, aside");
-	assert_int_equal(s->line, 41);
+	assert_int_equal(s->line, 42);
 	config_free(cf);
 }
 
