@@ -231,8 +231,15 @@ poll_batch_commit(struct daemon *d)
 	/* Nothing of these polls was kept: forget their validators, so that
 	 * the next poll of each fetches the whole document again instead of
 	 * a 304 for items never stored. */
-	log_warnx("storing %zu polls failed, nothing of them was kept: %s", d->nbatch,
-		  store_errmsg(d->store));
+	{
+		const char *why = store_errmsg(d->store);
+
+		log_warnx("storing %zu polls failed, nothing of them was kept: %s", d->nbatch, why);
+		/* One line per feed, so that each one's trouble is in the log
+		 * under its URL (glean feeds cannot show it: nothing was written). */
+		for (i = 0; i < d->nbatch; i++)
+			log_warnx("%s: poll not stored: %s", d->batch[i]->url, why);
+	}
 	for (i = 0; i < d->nbatch; i++) {
 		free(d->batch[i]->etag);
 		free(d->batch[i]->last_modified);
