@@ -194,9 +194,15 @@ static const char schema_v2[] =
 	"  AND id <= (SELECT indexed FROM search_state);"
 	" END;";
 
+/* v3: the article queue looks an article up by its final or canonical URL
+ * (store_article.c) on every fetch; without an index that was a scan of
+ * the articles table. */
+static const char schema_v3[] = "CREATE INDEX articles_final_url ON articles(final_url);";
+
 static const char *const migrations[] = {
 	schema_v1,
 	schema_v2,
+	schema_v3,
 };
 
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
