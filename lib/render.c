@@ -12,7 +12,7 @@
 
 #include <libxml/tree.h>
 
-#include "gleaner.h"
+#include "extract_int.h"
 
 #define RENDER_MAX (32u << 20) /* bytes of text out; the page cap keeps it far below */
 
@@ -42,16 +42,6 @@ static const char *const skip_tags[] = {
     "select", "style",	 "svg",	   "template", "textarea", "title", "video",
 };
 
-/* Elements that end the line: everything else is inline. */
-static const char *const block_tags[] = {
-    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd",
-    "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption",
-    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
-    "h6", "header", "hgroup", "hr", "html", "legend", "li", "main",
-    "menu", "nav", "ol", "p", "pre", "section", "summary", "table",
-    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-};
-
 static int
 in_list(const char *name, const char *const *v, size_t n)
 {
@@ -77,10 +67,12 @@ is_skipped(const xmlNode *n)
 	return in_list((const char *)n->name, skip_tags, sizeof(skip_tags) / sizeof(*skip_tags));
 }
 
+/* Elements that end the line (extract_dom.c's list): everything else is
+ * inline. */
 static int
 is_block(const xmlNode *n)
 {
-	return in_list((const char *)n->name, block_tags, sizeof(block_tags) / sizeof(*block_tags));
+	return is_block_tag(n);
 }
 
 static int
