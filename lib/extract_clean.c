@@ -268,6 +268,16 @@ last_element(const xmlNode *n)
 	return 1;
 }
 
+/* The next element sibling is a paragraph of some length. */
+static int
+next_para(const xmlNode *n)
+{
+	for (n = n->next; n; n = n->next)
+		if (n->type == XML_ELEMENT_NODE)
+			return tag_is(n, "p") && ns(n) && ns(n)->text >= 100;
+	return 0;
+}
+
 /* Readability's _cleanConditionally, on the figures of nstat. */
 static int
 clean_conditionally(const xmlNode *n, double weight)
@@ -498,6 +508,11 @@ prune(struct xctx *x, xmlNode *root, int strict)
 				drop = 1;
 			else if (tag_is(n, "p"))
 				drop = ld > 0.8 && (s->text < 30 || (s->text < 60 && last_element(n)));
+			/* A one-item list of one link between paragraphs is the
+			 * title of a listicle's entry, not navigation. */
+			else if ((tag_is(n, "ul") || tag_is(n, "ol")) && s->li == 1 && s->text < 120 &&
+				 next_para(n))
+				drop = 0;
 			else if (tag_in(n, containers, sizeof(containers) / sizeof(*containers))) {
 				drop = (ld > 0.8 && (s->text < 100 || (s->text < 300 && last_element(n)))) ||
 				       clean_conditionally(n, class_weight(n));
