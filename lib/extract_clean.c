@@ -621,8 +621,10 @@ prune(struct xctx *x, xmlNode *root, int strict)
 				if (prev_h && ns(prev_h)->text && n->name[1] <= prev_h->name[1]) {
 					mark(&r, prev_h);
 					removed = 1;
+					prev_h = NULL; /* marked once only */
 				}
-				prev_h = ns(n)->text ? n : prev_h;
+				if (ns(n)->text)
+					prev_h = n;
 				last = n;
 				next = next_node(n, root, 0);
 			} else if ((n->children == NULL || tag_is(n, "p") || tag_is(n, "li")) &&

@@ -238,6 +238,18 @@ test_extract_odd_trees(void **state)
 	assert_non_null(strstr(a.body, "turning point"));
 	article_clear(&a);
 
+	/* Headings in a row with an empty one between (found by fuzz_extract:
+	 * the first was marked for removal twice, a double free). */
+	buf_reset(&page);
+	buf_adds(&page, "<div class=entry><h2>One</h2><h2><img></h2><h2>Two</h2><h2>Three</h2>");
+	for (i = 0; i < 5; i++)
+		buf_adds(&page, PARA);
+	buf_adds(&page, "<h2>Four</h2><h2><b></b></h2><h2>Five</h2></div>");
+	assert_int_equal(extract(page.data, NULL, &a), EXTRACT_OK);
+	assert_non_null(strstr(a.body, "turning point"));
+	assert_null(strstr(a.body, "Five"));
+	article_clear(&a);
+
 	buf_reset(&page);
 	for (i = 0; i < 100000; i++)
 		buf_adds(&page, "<div>");
