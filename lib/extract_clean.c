@@ -515,7 +515,7 @@ prune(struct xctx *x, xmlNode *root, int strict)
 				drop = 0;
 			else if (tag_in(n, containers, sizeof(containers) / sizeof(*containers))) {
 				drop = (ld > 0.8 && (s->text < 100 || (s->text < 300 && last_element(n)))) ||
-				       clean_conditionally(n, class_weight(n));
+				       (strict && clean_conditionally(n, class_weight(n)));
 			}
 			if (drop) {
 				mark(&r, n);
@@ -662,6 +662,5 @@ prune(struct xctx *x, xmlNode *root, int strict)
 		if (apply(x, root, &r) == 0)
 			break;
 	}
-	(void)strict;
 	nstat_drop(x, root);
 }
