@@ -252,12 +252,9 @@ extract_article(const char *data, size_t len, const struct extract_opts *o, stru
 				errsz)) == NULL)
 		return EXTRACT_ERR;
 	x.url = o ? o->url : NULL;
-	{
-		char cs[64];
-
-		html_charset(data, len, o ? o->http_charset : NULL, cs, sizeof(cs));
-		a->charset = strdup(cs);
-	}
+	/* html_parse told libxml2 the charset it chose; no second scan. */
+	if (x.doc->encoding)
+		a->charset = strdup((const char *)x.doc->encoding);
 	meta_read(&x, &m);
 	x.title = m.title;
 	if (o && o->remove_xpath && xpath_remove(x.doc, o->remove_xpath) < 0) {
