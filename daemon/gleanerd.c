@@ -22,6 +22,8 @@
 #include "gleanerd.h"
 
 #define SHUTDOWN_GRACE 5.0
+/* How long the running daemon's writes wait for another process's lock. */
+#define DAEMON_BUSY_MS 100
 
 static void
 usage(void)
@@ -275,8 +277,11 @@ daemon_reload(struct daemon *d, char *err, size_t errsz)
 		return -1;
 	old = d->cfg;
 	d->cfg = ncfg;
+	/* A reload is rare and asked for: it waits for the lock as glean does. */
+	store_set_busy(d->store, -1, 0);
 	if (sync_config_feeds(d) != 0 || daemon_load_feeds(d) != 0)
 		log_warnx("reload: the feeds could not all be updated; see above");
+	store_set_busy(d->store, DAEMON_BUSY_MS, 1);
 	config_free(old);
 	log_info("reloaded %s: %zu feeds", d->cfg->path, d->nfeeds);
 	poll_dispatch(d);
@@ -415,7 +420,12 @@ main(int argc, char **argv)
 	sd_notify(0, "READY=1");
 	poll_index_soon(&d); /* anything a crash or glean left unindexed */
 	poll_dispatch(&d);
+	/* From here on a write waits at most briefly for another process's
+	 * lock: polls are held (poll.c) rather than the loop put to sleep. */
+	store_set_busy(d.store, DAEMON_BUSY_MS, 1);
 	ev_run(d.loop, 0);
+	poll_held_flush(&d);
+	store_set_busy(d.store, -1, 0);
 	poll_index_flush(&d); /* commits the last batch of polls first */
 	if (d.once)
 		log_info("polled %d feeds once, fetched %d articles", d.polled, d.articles);

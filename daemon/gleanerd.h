@@ -103,6 +103,10 @@ struct daemon {
 	struct feedstate **batch;        /* the feeds whose polls it holds */
 	size_t            nbatch, batch_cap;
 	int               batch_open;    /* a transaction is open for it */
+	struct held      *held_head, *held_tail; /* finished polls waiting for the lock */
+	size_t            nheld;
+	int64_t           held_bytes;
+	ev_timer          held_timer;    /* tries to store them again */
 	ev_timer          watchdog;
 	ev_signal         sigterm, sigint, sighup;
 	ev_timer          shutdown_timer;
@@ -128,6 +132,11 @@ void poll_index_flush(struct daemon *);
  * within BATCH_DELAY, each poll a savepoint in it.  Commits the open batch
  * now (before exit, and before anything that must see it committed). */
 void poll_batch_commit(struct daemon *);
+/* Polls wait in memory while another process holds the write lock; full:
+ * too many wait, start no new poll.  Flush stores them before exit,
+ * waiting for the lock as glean does, and drops (logged) what it cannot. */
+int  poll_held_full(const struct daemon *);
+void poll_held_flush(struct daemon *);
 
 /* article.c: the article queue (fetch, extract, store the linked pages). */
 struct artq;

@@ -187,20 +187,32 @@ swap_str(char **dst, char *src)
 	*dst = strdup(src);
 }
 
+/* Opens a batch if none is open: 0, or a store_err (STORE_BUSY: another
+ * process holds the write lock). */
+static int
+batch_open(struct daemon *d)
+{
+	int rc;
+
+	if (d->batch_open)
+		return 0;
+	if ((rc = store_begin(d->store)) != 0)
+		return rc;
+	d->batch_open = 1;
+	d->nbatch = 0;
+	ev_timer_set(&d->batch_timer, BATCH_DELAY, 0.);
+	ev_timer_start(d->loop, &d->batch_timer);
+	return 0;
+}
+
 /* Opens a batch if none is open; then adds fs to it.  If the batch cannot
- * begin, each poll commits alone (store_begin in on_done). */
+ * begin, each poll commits alone (store_begin in poll_store). */
 static void
 batch_add(struct daemon *d, struct feedstate *fs)
 {
-	if (!d->batch_open) {
-		if (store_begin(d->store) != 0) {
-			log_warnx("storing polls: %s", store_errmsg(d->store));
-			return;
-		}
-		d->batch_open = 1;
-		d->nbatch = 0;
-		ev_timer_set(&d->batch_timer, BATCH_DELAY, 0.);
-		ev_timer_start(d->loop, &d->batch_timer);
+	if (batch_open(d) != 0) {
+		log_warnx("storing polls: %s", store_errmsg(d->store));
+		return;
 	}
 	if (d->nbatch == d->batch_cap) {
 		size_t             cap = d->batch_cap ? 2 * d->batch_cap : 64;
@@ -256,32 +268,47 @@ batch_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	poll_batch_commit(w->data);
 }
 
-static void
-on_done(void *ud, struct xfer_result *r)
+/* Why a poll failed before anything is stored (msg), or 0 if it brought
+ * something to store (or a 304). */
+static int
+poll_failed(const struct feed *f, const struct xfer_result *r, char *msg, size_t msgsz)
 {
-	struct pollctx      *c = ud;
-	struct daemon       *d = c->d;
-	struct feedstate    *fs = c->fs;
-	struct feed         *f = NULL;
+	if (r->error[0]) {
+		snprintf(msg, msgsz, "%s", r->error);
+		return 1;
+	}
+	if (r->http_status == 304)
+		return 0;
+	if (f == NULL || f->not_a_feed) {
+		snprintf(msg, msgsz, "not a feed (Content-Type %s): %s",
+			 r->content_type ? r->content_type : "none",
+			 f && f->bozo_reason[0] ? f->bozo_reason : "empty body");
+		return 1;
+	}
+	if (f->incomplete) {
+		/* Storing the items read so far would be a partial update. */
+		snprintf(msg, msgsz, "document not read to its end, nothing of it stored: %s",
+			 f->bozo_reason);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Stores one poll's outcome: its items, the result and the next poll time
+ * (each a savepoint in the open batch), then schedules the feed.  `now`
+ * is when the transfer ended.
+ */
+static void
+poll_store(struct daemon *d, struct feedstate *fs, struct feed *f, struct xfer_result *r,
+	   double now)
+{
 	struct ingest_result ir = {0};
 	struct fetch_result  out = {0};
-	double               now = daemon_now(d), next;
+	double               next;
 	char                 msg[512];
-	int                  moved = 0, failed = 1, outer, stored, errors = fs->errors;
+	int                  moved = 0, failed, outer, stored, errors = fs->errors;
 
-	d->in_flight--;
-	fs->in_flight = 0;
-	if (fs->host)
-		fs->host->in_flight--;
-	if (c->p) {
-		f = feed_parser_finish(c->p);
-		feed_parser_free(c->p);
-	}
-	if (r->aborted) {
-		/* Shutdown: nothing half-done is stored; the schedule stands. */
-		log_info("%s: transfer aborted at shutdown", fs->url);
-		goto out;
-	}
 	out.http_status = (int)r->http_status;
 	out.etag = r->etag;
 	out.last_modified = r->last_modified;
@@ -293,20 +320,8 @@ on_done(void *ud, struct xfer_result *r)
 	 * each step commits alone. */
 	batch_add(d, fs);
 	outer = store_begin(d->store) == 0;
-	if (r->error[0]) {
-		snprintf(msg, sizeof(msg), "%s", r->error);
-	} else if (r->http_status == 304) {
-		failed = 0;
-	} else if (f == NULL || f->not_a_feed) {
-		snprintf(msg, sizeof(msg), "not a feed (Content-Type %s): %s",
-			 r->content_type ? r->content_type : "none",
-			 f && f->bozo_reason[0] ? f->bozo_reason : "empty body");
-	} else if (f->incomplete) {
-		/* Storing the items read so far would be a partial update. */
-		snprintf(msg, sizeof(msg), "document not read to its end, nothing of it stored: %s",
-			 f->bozo_reason);
-	} else {
-		failed = 0;
+	failed = poll_failed(f, r, msg, sizeof(msg));
+	if (!failed && r->http_status != 304) {
 		if (store_ingest(d->store, fs->id, f, (int64_t)now, &ir) != 0) {
 			failed = 1;
 			snprintf(msg, sizeof(msg), "storing failed: %s", store_errmsg(d->store));
@@ -378,14 +393,189 @@ on_done(void *ud, struct xfer_result *r)
 	}
 	if (stored && !failed && ir.new_items > 0 && fs->full_text)
 		article_kick(d);
-	fs->due = next;
-	if (!d->once && !d->stopping && !fs->removed)
-		sched_put(&d->sched, fs);
+	/* A held poll's feed may be in flight again, or waiting for its host:
+	 * that newer poll schedules it. */
+	if (!fs->in_flight && !fs->waiting) {
+		fs->due = next;
+		if (!d->once && !d->stopping && !fs->removed)
+			sched_put(&d->sched, fs);
+	}
 	if (d->ctl_conns)
 		poll_batch_commit(d); /* glean refresh --wait reads the result next */
 	else if (d->nbatch >= BATCH_MAX)
 		poll_batch_commit(d);
 	control_poll_done(d, fs, failed ? msg : NULL, ir.new_items);
+}
+
+/*
+ * Held polls.  When another process holds the database's write lock (a
+ * `sqlite3` shell in a transaction, a backup), the daemon does not wait
+ * for it on the event loop: it waits briefly (store_set_busy in
+ * gleanerd.c), then keeps each finished poll in memory, in order, and
+ * retries every HOLD_RETRY.  Transfers, timers and the control socket go
+ * on, every feed is polled on time, and nothing half is stored.  Past
+ * HOLD_MAX polls or HOLD_MAX_BYTES of documents no new poll starts until
+ * the held ones are stored.
+ */
+#define HOLD_RETRY     0.25
+#define HOLD_MAX       256
+#define HOLD_MAX_BYTES ((int64_t)64 << 20)
+
+struct held {
+	struct held       *next;
+	struct feedstate  *fs;
+	struct feed       *f;
+	struct xfer_result r; /* owns its strings */
+	double             now;
+};
+
+int
+poll_held_full(const struct daemon *d)
+{
+	return d->nheld >= HOLD_MAX || d->held_bytes >= HOLD_MAX_BYTES;
+}
+
+/* Takes f and r's strings: 0, or -1 if there is no memory to hold it. */
+static int
+hold(struct daemon *d, struct feedstate *fs, struct feed *f, struct xfer_result *r, double now)
+{
+	struct held *h = calloc(1, sizeof(*h));
+	char         msg[512];
+
+	if (h == NULL)
+		return -1;
+	h->fs = fs;
+	h->f = f;
+	h->r = *r;
+	h->now = now;
+	r->etag = r->last_modified = r->content_type = r->final_url = r->moved_to = NULL;
+	if (d->held_tail)
+		d->held_tail->next = h;
+	else
+		d->held_head = h;
+	d->held_tail = h;
+	d->nheld++;
+	d->held_bytes += h->r.bytes > 0 ? h->r.bytes : 0;
+	if (d->nheld == 1)
+		log_warnx("the database is locked by another process: finished polls wait in memory"
+			  " until it is free (%s)", store_errmsg(d->store));
+	/* Polled on time meanwhile: the next poll as if this one was stored;
+	 * storing it sets the real one. */
+	if (!d->once && !d->stopping && !fs->removed) {
+		fs->due = poll_failed(f, &h->r, msg, sizeof(msg))
+			      ? now + (double)(fs->interval > 0 ? fs->interval : d->cfg->interval)
+			      : next_success(d, fs, h->r.http_status == 304 ? NULL : f, &h->r, now);
+		sched_put(&d->sched, fs);
+	}
+	if (!ev_is_active(&d->held_timer)) {
+		ev_timer_set(&d->held_timer, HOLD_RETRY, 0.);
+		ev_timer_start(d->loop, &d->held_timer);
+	}
+	return 0;
+}
+
+static void
+held_free(struct held *h)
+{
+	feed_free(h->f);
+	xfer_result_clear(&h->r);
+	free(h);
+}
+
+/* Stores held polls, oldest first, while the lock can be had.  Returns how
+ * many are left. */
+static size_t
+held_store(struct daemon *d)
+{
+	size_t done = 0;
+
+	while (d->held_head) {
+		struct held *h = d->held_head;
+
+		if (batch_open(d) == STORE_BUSY)
+			break;
+		d->held_head = h->next;
+		if (d->held_head == NULL)
+			d->held_tail = NULL;
+		d->nheld--;
+		d->held_bytes -= h->r.bytes > 0 ? h->r.bytes : 0;
+		if (h->fs->removed)
+			log_debug("%s: removed while its poll waited; not stored", h->fs->url);
+		else
+			poll_store(d, h->fs, h->f, &h->r, h->now);
+		held_free(h);
+		done++;
+	}
+	if (done)
+		log_info("the database is free again: %zu waiting polls stored%s", done,
+			 d->held_head ? ", more wait" : "");
+	return d->nheld;
+}
+
+static void
+held_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct daemon *d = w->data;
+
+	(void)revents;
+	if (held_store(d) > 0) {
+		ev_timer_set(w, HOLD_RETRY, 0.);
+		ev_timer_start(loop, w);
+	} else if (d->in_flight == 0) {
+		poll_batch_commit(d);
+	}
+	poll_dispatch(d);
+}
+
+void
+poll_held_flush(struct daemon *d)
+{
+	ev_timer_stop(d->loop, &d->held_timer);
+	if (d->held_head == NULL)
+		return;
+	store_set_busy(d->store, -1, 0); /* at exit, wait for the lock as long as glean would */
+	held_store(d);
+	while (d->held_head) {
+		struct held *h = d->held_head;
+
+		d->held_head = h->next;
+		log_warnx("%s: poll not stored, the database stayed locked: %s", h->fs->url,
+			  store_errmsg(d->store));
+		held_free(h);
+	}
+	d->held_tail = NULL;
+	d->nheld = 0;
+	d->held_bytes = 0;
+}
+
+static void
+on_done(void *ud, struct xfer_result *r)
+{
+	struct pollctx   *c = ud;
+	struct daemon    *d = c->d;
+	struct feedstate *fs = c->fs;
+	struct feed      *f = NULL;
+	double            now = daemon_now(d);
+
+	d->in_flight--;
+	fs->in_flight = 0;
+	if (fs->host)
+		fs->host->in_flight--;
+	if (c->p) {
+		f = feed_parser_finish(c->p);
+		feed_parser_free(c->p);
+	}
+	if (r->aborted) {
+		/* Shutdown: nothing half-done is stored; the schedule stands. */
+		log_info("%s: transfer aborted at shutdown", fs->url);
+		goto out;
+	}
+	/* Behind held polls, or the lock is taken: held, in order. */
+	if ((d->held_head != NULL || batch_open(d) == STORE_BUSY) && hold(d, fs, f, r, now) == 0) {
+		f = NULL;
+		goto out;
+	}
+	poll_store(d, fs, f, r, now);
 out:
 	feed_free(f);
 	free(c);
@@ -510,7 +700,7 @@ poll_dispatch(struct daemon *d)
 			i++;
 		}
 	}
-	while (slot_free(d) && (fs = sched_peek(&d->sched)) != NULL &&
+	while (slot_free(d) && !poll_held_full(d) && (fs = sched_peek(&d->sched)) != NULL &&
 	       fs->due <= now) {
 		sched_remove(&d->sched, fs);
 		if (fs->removed)
@@ -549,10 +739,12 @@ poll_dispatch(struct daemon *d)
 		poll_start(d, fs);
 	}
 	ev_timer_stop(d->loop, &d->tick);
-	/* Articles take the connections feeds left. */
-	article_dispatch(d);
+	/* Articles take the connections feeds left; none while polls wait
+	 * for the lock (their results could not be stored either). */
+	if (d->held_head == NULL)
+		article_dispatch(d);
 	if (d->once && d->in_flight == 0 && sched_peek(&d->sched) == NULL && d->nwaithosts == 0 &&
-	    article_idle(d)) {
+	    d->held_head == NULL && article_idle(d)) {
 		ev_break(d->loop, EVBREAK_ALL);
 		return;
 	}
@@ -632,5 +824,7 @@ poll_init(struct daemon *d)
 	d->index_timer.data = d;
 	ev_timer_init(&d->batch_timer, batch_cb, 0., 0.);
 	d->batch_timer.data = d;
+	ev_timer_init(&d->held_timer, held_cb, 0., 0.);
+	d->held_timer.data = d;
 	d->seed = (unsigned)time(NULL) ^ (unsigned)getpid();
 }

@@ -232,6 +232,11 @@ int  store_open(struct store **, const char *path, int flags, char *err, size_t 
 void store_close(struct store *);
 const char *store_errmsg(const struct store *);
 int  store_begin(struct store *);    /* BEGIN IMMEDIATE, waiting out a busy database */
+/* How long a write waits for another process's write lock: ms for each of
+ * `tries` BEGINs (STORE_BUSY when all fail); ms < 0 restores the default
+ * (5 s, 3 tries).  gleanerd waits briefly and holds its results instead,
+ * so that the event loop never sleeps on a lock. */
+void store_set_busy(struct store *, int ms, int tries);
 int  store_commit(struct store *);
 void store_rollback(struct store *);
 int64_t store_now(void);             /* seconds since the epoch */

@@ -266,6 +266,7 @@ store_open(struct store **out, const char *path, int flags, char *err, size_t er
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	s->begin_tries = 3;
 	/* Check what the file is before anything writes to it. */
 	if (store_migrate(s->db, s->rdonly, &was, msg, sizeof(msg)) == -1) {
 		if (strstr(msg, "not a database") || strstr(msg, "malformed"))
@@ -362,17 +363,24 @@ savepoint(struct store *s, int kind, int n)
  * Transactions nest: inside one, begin/commit/rollback are a savepoint, so
  * the daemon can store a poll's items, outcome and retention in one
  * commit while each step still undoes only itself on error. */
+void
+store_set_busy(struct store *s, int ms, int tries)
+{
+	sqlite3_busy_timeout(s->db, ms < 0 ? STORE_BUSY_MS : ms);
+	s->begin_tries = ms < 0 ? 3 : (tries > 0 ? tries : 1);
+}
+
 int
 store_begin(struct store *s)
 {
-	int rc, tries;
+	int rc = STORE_BUSY, tries;
 
 	if (s->in_tx > 0) {
 		if ((rc = savepoint(s, SP_BEGIN, s->in_tx)) == 0)
 			s->in_tx++;
 		return rc;
 	}
-	for (tries = 0; tries < 3; tries++) {
+	for (tries = 0; tries < s->begin_tries; tries++) {
 		if ((rc = store_exec(s, "BEGIN IMMEDIATE")) == 0) {
 			s->in_tx = 1;
 			return 0;

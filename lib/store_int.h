@@ -19,6 +19,7 @@ struct store {
 	char     err[1536];
 	int      rdonly;
 	int      in_tx;  /* transaction depth: 1 a transaction, more savepoints in it */
+	int      begin_tries; /* BEGIN IMMEDIATE attempts, each up to the busy timeout */
 	int      opened; /* fully open: checks passed */
 	/* Statements kept for the life of the connection (hot paths). */
 	sqlite3_stmt *st[32];
