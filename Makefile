@@ -34,6 +34,9 @@ LIB_OBJ      = $(LIB_SRC:%.c=$(B)/rel/%.o)
 LIB_OBJ_SAN  = $(LIB_SRC:%.c=$(B)/san/%.o)
 UNIT_BIN     = $(UNIT_SRC:tests/unit/%.c=$(B)/san/tests/%)
 FUZZ_BIN     = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+REPLAY_BIN   = $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(B)/san/fuzz/replay_%)
+empty :=
+space := $(empty) $(empty)
 
 PROGS = bin/glean $(if $(DAEMON_SRC),bin/gleanerd,)
 
@@ -98,8 +101,9 @@ export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(UNIT_BIN) $(B)/san/bin/glean $(B)/san/bin/gleanerd bin/gleanerd
+test-run: $(UNIT_BIN) $(REPLAY_BIN) $(B)/san/bin/glean $(B)/san/bin/gleanerd bin/gleanerd
 	@sh tests/run-tests.sh --unit $(UNIT_BIN) --integration $(B)/san/bin/glean \
+	    --suite tests/fuzz/replay.sh:$(subst $(space),:,$(REPLAY_BIN)) \
 	    --suite tests/store/run.sh \
 	    --suite tests/integration/daemon.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \
 	    --suite tests/integration/articles.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \
@@ -119,6 +123,13 @@ valgrind: bin/glean $(UNIT_SRC:tests/unit/%.c=$(B)/vg/%)
 $(B)/vg/%: tests/unit/%.c $(B)/libgleaner.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) -o $@ $< $(B)/libgleaner.a $(LDLIBS) $$(pkg-config --libs cmocka)
+
+# The fuzz harnesses without libFuzzer (gcc, the sanitizer library):
+# `make test` replays the kept fuzz inputs through them (tests/fuzz/replay.sh).
+$(B)/san/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/libgleaner-san.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(filter-out -O2,$(CFLAGS)) $(SAN_FLAGS) -o $@ $< tests/fuzz/replay.c \
+	    $(B)/libgleaner-san.a $(LDLIBS)
 
 ## fuzz: build the libFuzzer harnesses with clang and run each for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60

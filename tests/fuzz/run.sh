@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs each libFuzzer harness for SECONDS, seeded from tests/fuzz/seed/<name>
-# and, for the feed parser, the shared corpus.  New coverage goes to a work
+# Runs each libFuzzer harness for SECONDS, seeded from tests/fuzz/seed/<name>,
+# the kept corpus tests/fuzz/corpus/<name> (see keep.sh) and, for the feed
+# parser, the shared corpus.  New coverage goes to a work
 # directory outside git; crashes are left as crash-* files and fail the run.
 # usage: run.sh SECONDS HARNESS...
 secs=${1:?}; shift
@@ -12,6 +13,7 @@ for h in "$@"; do
 	mkdir -p "$work"
 	seeds="tests/fuzz/seed/$name"
 	[ -d "$seeds" ] || seeds=""
+	[ -d "tests/fuzz/corpus/$name" ] && seeds="$seeds tests/fuzz/corpus/$name"
 	extra=""
 	if [ "$name" = feed ] && [ -d "$SHARED/corpus/feeds" ]; then extra="$SHARED/corpus/feeds"; fi
 	dict=""
