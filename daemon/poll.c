@@ -321,7 +321,7 @@ poll_store(struct daemon *d, struct feedstate *fs, struct feed *f, struct xfer_r
 	batch_add(d, fs);
 	outer = store_begin(d->store) == 0;
 	failed = poll_failed(f, r, msg, sizeof(msg));
-	if (!failed && r->http_status != 304) {
+	if (!failed && r->http_status != 304 && f != NULL) { /* poll_failed: f is set */
 		if (store_ingest(d->store, fs->id, f, (int64_t)now, &ir) != 0) {
 			failed = 1;
 			snprintf(msg, sizeof(msg), "storing failed: %s", store_errmsg(d->store));
