@@ -26,6 +26,10 @@
 #define ARTQ_MAX 512  /* jobs held in memory */
 #define ARTQ_LOW 64   /* load more below this */
 #define ARTQ_IDLE 300 /* seconds between looks at the database when nothing is due */
+/* A 429 without Retry-After pauses the host this long; no server's word
+ * pauses it longer than ARTQ_PAUSE_MAX. */
+#define ARTQ_PAUSE     60
+#define ARTQ_PAUSE_MAX (24 * 3600)
 
 struct arthost;
 
@@ -46,6 +50,7 @@ struct arthost {
 	char	       *name;
 	int		in_flight;
 	double		next_start; /* article_host_delay after the last start */
+	double		not_before; /* the server asked to wait (429, 503 Retry-After) */
 	struct artjob  *head, *tail;
 	struct arthost *next;
 };
@@ -122,6 +127,49 @@ job_free(struct artjob *j)
 	free(j->feed_url);
 	buf_free(&j->body);
 	free(j);
+}
+
+/* A 429 (with or without Retry-After) or a 503 with Retry-After pauses
+ * every article fetch from that host, as feeds do for their hosts; the
+ * article itself is retried after the wait too (store_article_done). */
+static void
+host_slow_down(struct arthost *h, const struct xfer_result *r, double now, const char *url)
+{
+	double pause;
+
+	if (r->http_status == 429)
+		pause = r->retry_after > 0 ? (double)r->retry_after : ARTQ_PAUSE;
+	else if (r->http_status == 503 && r->retry_after > 0)
+		pause = (double)r->retry_after;
+	else
+		return;
+	if (pause > ARTQ_PAUSE_MAX)
+		pause = ARTQ_PAUSE_MAX;
+	if (h->not_before < now + pause)
+		h->not_before = now + pause;
+	if (h->next_start < h->not_before)
+		h->next_start = h->not_before;
+	log_warnx("%s: HTTP %ld: article fetches from %s wait %.0f s", url, r->http_status, h->name,
+		  pause);
+}
+
+/* --once does not sit out a host's pause: its queued articles stay
+ * pending in the database for a later run. */
+static void
+host_skip(struct artq *q, struct arthost *h, double now)
+{
+	struct artjob *j;
+	int	       n = 0;
+
+	while ((j = h->head) != NULL) {
+		h->head = j->next;
+		q->queued--;
+		job_free(j);
+		n++;
+	}
+	h->tail = NULL;
+	log_warnx("%s: %d articles not fetched: the host asked to wait %.0f s more", h->name, n,
+		  h->not_before - now);
 }
 
 static int
@@ -367,6 +415,7 @@ on_done(void *ud, struct xfer_result *r)
 		log_info("%s: article fetch aborted at shutdown", j->url);
 		goto out;
 	}
+	host_slow_down(j->host, r, now, j->url);
 	f.http_status = (int)r->http_status;
 	f.final_url = r->final_url;
 	f.retry_after = r->retry_after;
@@ -541,6 +590,10 @@ article_dispatch(struct daemon *d)
 
 			if (j == NULL || h->in_flight >= d->cfg->article_host_connections)
 				continue;
+			if (d->once && h->not_before > now) {
+				host_skip(q, h, now);
+				continue;
+			}
 			if (h->next_start > now) {
 				if (wake < 0 || h->next_start < wake)
 					wake = h->next_start;

@@ -304,6 +304,39 @@ pids=$(printf ' %s' $pids | sed "s/ $D\b//g")
 expect "gleanerd stops on SIGTERM, exit 0, no sanitizer report" "rc=$rc $(grep -m 3 -E 'Sanitizer|runtime error' "$tmp/daemon.err")" \
 	eval '[ "$rc" -eq 0 ] && sanitizer_clean "$tmp/daemon.err"'
 
+# ========================================================= 4. a host that says 429
+# The newest item's page answers 429 with Retry-After: 30; the older
+# item's page is on the same host.  The daemon waits out the host; --once
+# leaves the page pending instead of waiting.
+C=$tmp/rl.conf DB=$tmp/rl.db
+{
+	config rl 0
+	printf '\n[feed "Busy"]\nurl = %s/feed-429.xml\nallow_private_addresses = yes\n' "$G"
+} >"$C"
+curl -s --max-time 10 "$H1/_reset_log" >/dev/null
+"$GLEANERD" -c "$C" -f >"$tmp/rl.out" 2>"$tmp/rl.err" &
+D=$!; pids="$pids $D"
+until_ok 15 eval '[ -n "$(art lim status)" ] && [ "$(art lim status)" != pending ]'
+sleep 3
+getlog
+expect "429 on an article page: the host's other article waits (Retry-After 30 s)" \
+	"429 page: $(art lim status) (HTTP $(art lim http_status)); requests for the other page: $(reqs /pages/story.html?after429=1); $(grep -m 2 -E '429|wait' "$tmp/rl.err")" \
+	eval '[ "$(art lim http_status)" = 429 ] && [ "$(reqs /pages/story.html?after429=1)" = 0 ] && grep -q "HTTP 429: article fetches from 127.0.0.1 wait 30 s" "$tmp/rl.err"'
+expect "429 on an article page: the article is retried after the Retry-After, not before" \
+	"next_attempt - fetched_at = $(sq "$DB" "SELECT a.next_attempt - a.fetched_at FROM items i JOIN articles a ON a.id = i.article_id WHERE i.guid LIKE '%/lim'")" \
+	eval 'ge "$(sq "$DB" "SELECT a.next_attempt - a.fetched_at FROM items i JOIN articles a ON a.id = i.article_id WHERE i.guid LIKE '"'%/lim'"'")" 30'
+kill -TERM "$D"; until_ok 10 eval '! alive '"$D"; wait "$D"; rc=$?
+pids=$(printf ' %s' $pids | sed "s/ $D\b//g")
+expect "429 run: SIGTERM exits 0, no sanitizer report" "rc=$rc" \
+	eval '[ "$rc" -eq 0 ] && sanitizer_clean "$tmp/rl.err"'
+rm -f "$tmp/rl.db" "$tmp/rl.db-wal" "$tmp/rl.db-shm"
+t0=$(now_ms)
+timeout -k 5 60 "$GLEANERD" -c "$C" -f --once >"$tmp/rl1.out" 2>"$tmp/rl1.err"; rc=$?
+t1=$(now_ms)
+expect "429 with --once: the host's other article is left pending, --once does not wait 30 s" \
+	"rc=$rc in $((t1 - t0)) ms; other page: $(art after status); $(grep -m 2 -E 'not fetched|429' "$tmp/rl1.err")" \
+	eval '[ "$rc" -eq 0 ] && [ $((t1 - t0)) -lt 20000 ] && [ "$(art after status)" = pending ] && grep -q "articles not fetched: the host asked to wait" "$tmp/rl1.err"'
+
 kill -TERM "$HTTPD"; wait "$HTTPD" 2>/dev/null
 pids=$(printf ' %s' $pids | sed "s/ $HTTPD\b//g")
 echo "articles: $pass passed, $fail failed"
