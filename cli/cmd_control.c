@@ -52,7 +52,8 @@ request(const char *path, const char *req, int progress)
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	FILE              *fp;
 	char               line[4096];
-	int                fd, rc = EXIT_OK, total = 0, seen = 0, tty = progress && cli_terminal();
+	int                fd, rc = EXIT_OK, total = 0, seen = 0, arts = 0;
+	int                tty = progress && cli_terminal();
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		cli_err("%s: socket path too long", path);
@@ -90,6 +91,13 @@ request(const char *path, const char *req, int progress)
 				fprintf(stderr, "\r\033[K");
 			cli_err("%s", line + 7);
 			rc = EXIT_NOMATCH;
+		} else if (!strncmp(line, "article ", 8)) {
+			/* refresh --wait: the polls are done, their articles follow */
+			if (tty && seen && !arts)
+				fprintf(stderr, "\r\033[K%d feeds polled\n", seen);
+			arts++;
+			printf("%s\n", line);
+			fflush(stdout);
 		} else if (!strncmp(line, "polled ", 7)) {
 			seen++;
 			if (tty)
@@ -101,7 +109,7 @@ request(const char *path, const char *req, int progress)
 			printf("%s\n", line);
 		}
 	}
-	if (tty && seen)
+	if (tty && seen && !arts)
 		fprintf(stderr, "\r\033[K%d feeds polled\n", seen);
 	fclose(fp);
 	return rc;
@@ -134,7 +142,8 @@ control_cmd(int argc, char **argv, const char *verb)
 			printf("usage: glean %s%s [--socket PATH]\n", verb,
 			       refresh ? " [FEED] [--wait]" : "");
 			printf(refresh ? "  asks gleanerd to poll every enabled feed, or FEED, now;\n"
-					 "  --wait prints each result and returns when all are stored\n"
+					 "  --wait prints each result and returns when all are stored, with\n"
+					 "         the articles of the new items (those due now)\n"
 			       : !strcmp(verb, "status") ? "  what gleanerd is doing: transfers, queue, next polls\n"
 							 : "  makes gleanerd reload its configuration\n");
 			return EXIT_OK;

@@ -465,7 +465,7 @@ on_done(void *ud, struct xfer_result *r)
 		job_drop(q, kept); /* its page was this one: no second fetch */
 	if (d->ctl_conns)
 		poll_batch_commit(d); /* a glean refetch --wait reads the result next */
-	control_article_done(d, j->id, kept, rc == 0 ? article_status_name(f.status) : NULL,
+	control_article_done(d, j->id, kept, j->feed_id, rc == 0 ? article_status_name(f.status) : NULL,
 			     rc == 0 ? f.error : store_errmsg(d->store));
 out:
 	article_clear(&a);
@@ -516,7 +516,7 @@ start(struct artq *q, struct artjob *j, double now)
 
 	if (store_article_joined(d->store, j->id, &into) == 0 && into) {
 		log_info("%s: joins an article stored already", j->url);
-		control_article_done(d, j->id, into, "extracted", NULL);
+		control_article_done(d, j->id, into, j->feed_id, "extracted", NULL);
 		job_free(j);
 		return 0;
 	}
@@ -634,6 +634,7 @@ full:
 		ev_timer_set(&q->timer, wake > now ? wake - now : 0., 0.);
 		ev_timer_start(d->loop, &q->timer);
 	}
+	control_articles_progress(d);
 }
 
 void
@@ -641,6 +642,35 @@ article_kick(struct daemon *d)
 {
 	if (d->artq)
 		d->artq->need_load = 1;
+}
+
+int
+article_busy(const struct daemon *d, const int64_t *feeds, size_t n)
+{
+	const struct artq    *q = d->artq;
+	const struct arthost *h;
+	const struct artjob  *j;
+	double		      now = daemon_now(d);
+	size_t		      i;
+
+	if (q == NULL)
+		return 0;
+	/* Not loaded yet: the database may hold due articles of these feeds. */
+	if (q->need_load || q->more)
+		return 1;
+	for (j = q->flying; j; j = j->next)
+		for (i = 0; i < n; i++)
+			if (j->feed_id == feeds[i])
+				return 1;
+	for (h = q->hosts; h; h = h->next) {
+		if (h->not_before > now)
+			continue; /* its server asked to wait: not now */
+		for (j = h->head; j; j = j->next)
+			for (i = 0; i < n; i++)
+				if (j->feed_id == feeds[i])
+					return 1;
+	}
+	return 0;
 }
 
 int

@@ -8,7 +8,13 @@
  *   refresh [FEED]         poll now every enabled feed, or FEED (id or URL);
  *                          "ok N feeds" at once
  *   refresh --wait [FEED]  the same, then one "polled ..." or "failed ..."
- *                          line per feed as it finishes, then "done"
+ *                          line per feed as it finishes; then, if those
+ *                          polls brought new items of feeds with full
+ *                          text, one "article ID STATUS[: error]" line per
+ *                          article fetched for them, until none of their
+ *                          articles is due (one whose host asked to wait,
+ *                          or whose retry comes later, is not waited for);
+ *                          then "done"
  *   articles               look for due articles now (after glean refetch);
  *                          "ok N queued"
  *   articles --wait ID     the same, then "article ID STATUS[: error]" when
@@ -37,6 +43,9 @@ struct ctl_conn {
 	size_t           len;
 	int64_t         *wait; /* feed ids still to report, for refresh --wait */
 	size_t           nwait;
+	int64_t         *art_feeds; /* then: the feeds whose new articles it waits for */
+	size_t           nart_feeds;
+	int              art_phase;
 	int              waiting;
 	int64_t          art_wait; /* the article of articles --wait */
 };
@@ -54,6 +63,7 @@ conn_close(struct daemon *d, struct ctl_conn *c)
 	ev_io_stop(d->loop, &c->io);
 	close(c->io.fd);
 	free(c->wait);
+	free(c->art_feeds);
 	free(c);
 }
 
@@ -152,7 +162,9 @@ do_refresh(struct daemon *d, struct ctl_conn *c, char *args)
 		conn_printf(c, "error: no feed %s", spec);
 		return;
 	}
-	if (wait && (c->wait = calloc(d->nfeeds ? d->nfeeds : 1, sizeof(*c->wait))) == NULL) {
+	if (wait && ((c->wait = calloc(d->nfeeds ? d->nfeeds : 1, sizeof(*c->wait))) == NULL ||
+		     (c->art_feeds = calloc(d->nfeeds ? d->nfeeds : 1, sizeof(*c->art_feeds))) ==
+			     NULL)) {
 		conn_printf(c, "error: out of memory");
 		return;
 	}
@@ -291,6 +303,20 @@ accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 }
 
 /* Tells clients waiting on a refresh that fs's poll ended. */
+/* A refresh --wait client whose polls are all reported: done, or on to
+ * waiting for the articles they brought. */
+static void
+polls_reported(struct daemon *d, struct ctl_conn *c)
+{
+	if (c->nart_feeds > 0) {
+		c->art_phase = 1;
+		article_kick(d); /* the new items' articles, at the next dispatch */
+		return;
+	}
+	conn_printf(c, "done");
+	conn_close(d, c);
+}
+
 void
 control_poll_done(struct daemon *d, const struct feedstate *fs, const char *error, int new_items)
 {
@@ -299,7 +325,7 @@ control_poll_done(struct daemon *d, const struct feedstate *fs, const char *erro
 
 	for (c = d->ctl_conns; c; c = next) {
 		next = c->next;
-		if (!c->waiting)
+		if (!c->waiting || c->art_phase)
 			continue;
 		for (i = 0; i < c->nwait && c->wait[i] != fs->id; i++)
 			;
@@ -310,7 +336,32 @@ control_poll_done(struct daemon *d, const struct feedstate *fs, const char *erro
 			conn_printf(c, "failed %s: %s", fs->url, error);
 		else
 			conn_printf(c, "polled %s: %d new", fs->url, new_items);
-		if (c->nwait == 0) {
+		if (!error && new_items > 0 && fs->full_text && c->art_feeds)
+			c->art_feeds[c->nart_feeds++] = fs->id;
+		if (c->nwait == 0)
+			polls_reported(d, c);
+	}
+}
+
+static int
+art_feed_of(const struct ctl_conn *c, int64_t feed_id)
+{
+	size_t i;
+
+	for (i = 0; i < c->nart_feeds; i++)
+		if (c->art_feeds[i] == feed_id)
+			return 1;
+	return 0;
+}
+
+void
+control_articles_progress(struct daemon *d)
+{
+	struct ctl_conn *c, *next;
+
+	for (c = d->ctl_conns; c; c = next) {
+		next = c->next;
+		if (c->art_phase && !article_busy(d, c->art_feeds, c->nart_feeds)) {
 			conn_printf(c, "done");
 			conn_close(d, c);
 		}
@@ -318,13 +369,22 @@ control_poll_done(struct daemon *d, const struct feedstate *fs, const char *erro
 }
 
 void
-control_article_done(struct daemon *d, int64_t id, int64_t kept, const char *status,
-		     const char *error)
+control_article_done(struct daemon *d, int64_t id, int64_t kept, int64_t feed_id,
+		     const char *status, const char *error)
 {
 	struct ctl_conn *c, *next;
 
 	for (c = d->ctl_conns; c; c = next) {
 		next = c->next;
+		if (c->art_phase && art_feed_of(c, feed_id)) {
+			if (status == NULL)
+				conn_printf(c, "article %lld not stored: %s", (long long)id,
+					    error ? error : "");
+			else
+				conn_printf(c, "article %lld %s%s%s", (long long)kept, status,
+					    error ? ": " : "", error ? error : "");
+			continue; /* "done" when none is left: control_articles_progress */
+		}
 		if (!c->waiting || c->art_wait == 0 || (c->art_wait != id && c->art_wait != kept))
 			continue;
 		if (status == NULL)

@@ -149,15 +149,23 @@ void article_dispatch(struct daemon *);
 void article_kick(struct daemon *);
 int  article_idle(const struct daemon *);   /* nothing queued, in flight or to load */
 size_t article_queued(const struct daemon *);
+/* Is an article of one of these feeds due now: to load, queued on a host
+ * that is not paused, or in flight? */
+int  article_busy(const struct daemon *, const int64_t *feeds, size_t n);
 
 /* control.c: the control socket (status, reload, refresh). */
 struct ctl_conn;
 int  control_open(struct daemon *, const char *path);
 void control_close(struct daemon *);
 void control_poll_done(struct daemon *, const struct feedstate *, const char *error, int new_items);
-/* Tells clients waiting on an article's refetch: status NULL if storing failed. */
-void control_article_done(struct daemon *, int64_t id, int64_t kept, const char *status,
-			  const char *error);
+/* Tells clients waiting on an article's refetch, or on the articles of
+ * their refresh (feed_id: the item's feed that queued it): status NULL if
+ * storing failed. */
+void control_article_done(struct daemon *, int64_t id, int64_t kept, int64_t feed_id,
+			  const char *status, const char *error);
+/* After each article dispatch: refresh --wait clients whose articles are
+ * all done get "done". */
+void control_articles_progress(struct daemon *);
 
 /* gleanerd.c */
 int  daemon_load_feeds(struct daemon *);

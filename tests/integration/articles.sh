@@ -337,6 +337,39 @@ expect "429 with --once: the host's other article is left pending, --once does n
 	"rc=$rc in $((t1 - t0)) ms; other page: $(art after status); $(grep -m 2 -E 'not fetched|429' "$tmp/rl1.err")" \
 	eval '[ "$rc" -eq 0 ] && [ $((t1 - t0)) -lt 20000 ] && [ "$(art after status)" = pending ] && grep -q "articles not fetched: the host asked to wait" "$tmp/rl1.err"'
 
+# ========================================================= 5. refresh --wait and articles
+# A running daemon, a feed it has not polled yet (added with glean --db, no
+# notice to the daemon): glean refresh --wait returns when the feed's new
+# items and their articles are stored.
+C=$tmp/rw.conf DB=$tmp/rw.db
+{
+	config rw 0
+	printf 'allow_private_addresses = yes\n'
+} | sed '/^allow_private_addresses = no$/d' >"$C"
+"$GLEANERD" -c "$C" -f >"$tmp/rw.out" 2>"$tmp/rw.err" &
+D=$!; pids="$pids $D"
+until_ok 10 test -S "$tmp/rw.sock"
+GLEANER_SOCKET=$tmp/none.sock "$GLEAN" --db "$DB" add "$G/feed-refresh.xml" >/dev/null 2>&1
+# On another host: a 429 pauses its own host's articles only.
+GLEANER_SOCKET=$tmp/none.sock "$GLEAN" --db "$DB" add "http://127.0.0.2:$PORT/pages/feed-429.xml?rw=1" >/dev/null 2>&1
+t0=$(now_ms)
+out=$("$GLEAN" -c "$C" refresh --wait 2>&1); rc=$?
+t1=$(now_ms)
+st1=$(art r1 status) st2=$(art r2 status)
+expect "refresh --wait: returns once the new items' articles are stored (show has them at once)" \
+	"rc=$rc in $((t1 - t0)) ms; r1 $st1, r2 $st2; output: $(printf '%s' "$out" | tr '\n' '|')" \
+	eval '[ "$rc" -eq 0 ] && [ "$st1" = extracted ] && [ "$st2" = extracted ]'
+expect "refresh --wait: one line per article, after the feeds' lines" \
+	"$(printf '%s' "$out" | tr '\n' '|')" \
+	eval '[ "$(printf "%s\n" "$out" | grep -c "^article [0-9]* extracted$")" -ge 2 ] &&
+	      [ "$(printf "%s\n" "$out" | grep -n "^article" | head -n 1 | cut -d: -f1)" -gt "$(printf "%s\n" "$out" | grep -n "new$" | tail -n 1 | cut -d: -f1)" ]'
+expect "refresh --wait: an article whose host asked to wait (429, 30 s) is not waited for" \
+	"$((t1 - t0)) ms; after: $(art after status)" eval '[ $((t1 - t0)) -lt 20000 ]'
+kill -TERM "$D"; until_ok 10 eval '! alive '"$D"; wait "$D"; rc=$?
+pids=$(printf ' %s' $pids | sed "s/ $D\b//g")
+expect "refresh run: SIGTERM exits 0, no sanitizer report" "rc=$rc" \
+	eval '[ "$rc" -eq 0 ] && sanitizer_clean "$tmp/rw.err"'
+
 kill -TERM "$HTTPD"; wait "$HTTPD" 2>/dev/null
 pids=$(printf ' %s' $pids | sed "s/ $HTTPD\b//g")
 echo "articles: $pass passed, $fail failed"
