@@ -110,6 +110,7 @@ do_status(struct daemon *d, struct ctl_conn *c)
 	conn_printf(c, "queued %zu", n);
 	conn_printf(c, "articles_in_flight %d", d->art_in_flight);
 	conn_printf(c, "articles_queued %zu", article_queued(d));
+	conn_printf(c, "polls_waiting_for_lock %zu", d->nheld);
 	if ((v = malloc((n ? n : 1) * sizeof(*v))) != NULL) {
 		memcpy(v, d->sched.heap, n * sizeof(*v));
 		qsort(v, n, sizeof(*v), cmp_due);

@@ -149,7 +149,10 @@ def run(s, gleanerd, glean):
     lock.execute("BEGIN IMMEDIATE")
     t_lock = time.time()
     bump()  # generation 4
-    time.sleep(7)  # longer than the daemon's busy timeout (5 s)
+    time.sleep(4)
+    st = subprocess.run([glean, "-c", conf, "status"], capture_output=True, text=True, timeout=10)
+    held = re.search(r"^polls_waiting_for_lock (\d+)$", st.stdout, re.M)
+    time.sleep(3)  # 7 s in all: longer than glean's busy timeout (5 s)
     during = gen_stored(dbp, 4)
     lock.execute("ROLLBACK")
     lock.close()
@@ -165,6 +168,8 @@ def run(s, gleanerd, glean):
     s.check("a writer holding the lock does not stall the other feeds (control feed every 1 s"
             " waits at most 3 s; the polls wait in memory, not the event loop)",
             gaps and max(gaps) <= 3.0, "control feed gaps while the lock was held: %s s" % gaps)
+    s.check("a writer holding the lock: glean status counts the polls waiting for it",
+            held is not None and int(held.group(1)) >= 1, st.stdout + st.stderr)
     s.check("a writer holding the lock: the daemon says the database is locked and that the"
             " waiting polls were stored once it was free",
             logged(r"database is locked by another process", mark_lock) is not None and
