@@ -29,6 +29,10 @@
 /* A 429 without Retry-After pauses the host this long; no server's word
  * pauses it longer than ARTQ_PAUSE_MAX. */
 #define ARTQ_PAUSE     60
+/* After an article could not be stored because another process holds the
+ * write lock, no article starts for this long: the page is fetched again
+ * later, not over and over while the lock lasts. */
+#define ARTQ_LOCK_WAIT 5.0
 #define ARTQ_PAUSE_MAX (24 * 3600)
 
 struct arthost;
@@ -63,6 +67,7 @@ struct artq {
 	int		in_flight;
 	int		need_load;
 	int		more;	  /* the last load left due articles behind */
+	double		lock_wait; /* no start before: the database was locked */
 	double		next_due; /* the next retry in the database, 0 if none */
 	double		last_load;
 	ev_timer	timer;
@@ -454,6 +459,8 @@ on_done(void *ud, struct xfer_result *r)
 		log_debug("%s: the article's items are gone; result dropped", j->url);
 	} else if (rc != 0) {
 		log_warnx("%s: storing the article failed: %s", j->url, store_errmsg(d->store));
+		if (rc == STORE_BUSY)
+			q->lock_wait = now + ARTQ_LOCK_WAIT;
 	} else if (f.status == ART_EXTRACTED) {
 		log_info("%s: article extracted (%lld words)%s", j->url, (long long)a.word_count,
 			 kept != j->id ? "; the same page as another item's, stored once" : "");
@@ -582,8 +589,12 @@ article_dispatch(struct daemon *d)
 	if (q->need_load ||
 	    (q->queued < ARTQ_LOW && (q->more || (q->next_due > 0 && q->next_due <= now))))
 		load(q, now);
+	if (q->lock_wait > now)
+		wake = q->lock_wait;
 	/* Round robin over hosts: one start per host per pass. */
 	do {
+		if (q->lock_wait > now)
+			break;
 		started = 0;
 		for (h = q->hosts; h; h = h->next) {
 			struct artjob *j = h->head;

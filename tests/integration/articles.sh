@@ -84,6 +84,9 @@ elif sys.argv[1] == "spacing":  # spacing LOG PREFIX: min gap between starts, ov
     gaps = [b["t"] - a["t"] for a, b in zip(ents, ents[1:])]
     overlap = sum(1 for a, b in zip(ents, ents[1:]) if b["t"] < a.get("t_done", a["t"]))
     print("%d %.3f %d" % (len(ents), min(gaps) if gaps else -1, overlap))
+elif sys.argv[1] == "between":  # between LOG PREFIX T0 T1: requests started in [T0, T1)
+    print(sum(1 for e in json.load(open(sys.argv[2])) if e["path"].startswith(sys.argv[3])
+              and float(sys.argv[4]) <= e["t"] < float(sys.argv[5])))
 elif sys.argv[1] == "items":  # items JSON: id status per line
     for i in json.load(open(sys.argv[2])):
         print(i["id"], i["article_status"] or "none", i["title"])
@@ -369,6 +372,37 @@ kill -TERM "$D"; until_ok 10 eval '! alive '"$D"; wait "$D"; rc=$?
 pids=$(printf ' %s' $pids | sed "s/ $D\b//g")
 expect "refresh run: SIGTERM exits 0, no sanitizer report" "rc=$rc" \
 	eval '[ "$rc" -eq 0 ] && sanitizer_clean "$tmp/rw.err"'
+
+# ========================================================= 6. a write lock held by another process
+# Ten article pages on one host, 1 s apart.  While another process holds
+# the write lock for 6 s, an article that cannot be stored pauses the
+# article queue (5 s) instead of fetching page after page for nothing.
+C=$tmp/lk.conf DB=$tmp/lk.db
+{
+	config lk 1
+	printf '\n[feed "Many"]\nurl = %s/feed-many.xml\nallow_private_addresses = yes\n' "$G"
+} >"$C"
+"$GLEANERD" -c "$C" -f >"$tmp/lk.out" 2>"$tmp/lk.err" &
+D=$!; pids="$pids $D"
+until_ok 15 eval '[ "$(sq "$DB" "SELECT count(*) FROM articles WHERE status <> '"'pending'"'")" -ge 2 ] 2>/dev/null'
+t_lock=$(date +%s.%N)
+"$PY" -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
+c.execute("BEGIN IMMEDIATE"); time.sleep(6); c.execute("ROLLBACK")' "$DB"
+t_free=$(date +%s.%N)
+until_ok 30 eval '[ "$(sq "$DB" "SELECT count(*) FROM articles WHERE status = '"'pending'"'")" = 0 ]'
+getlog
+during=$("$PY" "$tmp/t.py" between "$tmp/log.json" /pages/story.html?many= "$t_lock" "$t_free")
+expect "a write lock held 6 s: the article queue pauses instead of fetching a page a second for nothing" \
+	"page fetches started during the lock: $during; $(grep -c 'storing the article failed' "$tmp/lk.err") store failures" \
+	eval 'le "$during" 3'
+expect "a write lock held 6 s: every article stored once it is let go" \
+	"pending: $(sq "$DB" "SELECT count(*) FROM articles WHERE status = 'pending'"); $(tail -n 2 "$tmp/lk.err")" \
+	eval '[ "$(sq "$DB" "SELECT count(*) FROM articles WHERE status = '"'pending'"'")" = 0 ]'
+kill -TERM "$D"; until_ok 10 eval '! alive '"$D"; wait "$D"; rc=$?
+pids=$(printf ' %s' $pids | sed "s/ $D\b//g")
+expect "lock run: SIGTERM exits 0, no sanitizer report" "rc=$rc" \
+	eval '[ "$rc" -eq 0 ] && sanitizer_clean "$tmp/lk.err"'
 
 kill -TERM "$HTTPD"; wait "$HTTPD" 2>/dev/null
 pids=$(printf ' %s' $pids | sed "s/ $HTTPD\b//g")
