@@ -19,19 +19,32 @@
 
 #include "config_int.h"
 
+/* Reads the decimal digits at *s into *n and moves *s past them: -1 when
+ * there is no digit or the number does not fit. */
+static int
+digits(const char **s, int64_t *n)
+{
+	const char *p = *s;
+	int64_t     v = 0;
+
+	if (!is_digit(*p))
+		return -1;
+	for (; is_digit(*p); p++) {
+		if (v > (INT64_MAX - (*p - '0')) / 10)
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	*s = p;
+	*n = v;
+	return 0;
+}
+
 int
 conf_parse_count(const char *s, int64_t *out)
 {
-	int64_t n = 0;
+	int64_t n;
 
-	if (!is_digit(*s))
-		return -1;
-	for (; is_digit(*s); s++) {
-		if (n > (INT64_MAX - (*s - '0')) / 10)
-			return -1;
-		n = n * 10 + (*s - '0');
-	}
-	if (*s != '\0')
+	if (digits(&s, &n) == -1 || *s != '\0')
 		return -1;
 	*out = n;
 	return 0;
@@ -50,13 +63,8 @@ config_parse_duration(const char *s, int64_t *secs)
 	if (!is_digit(*s))
 		return -1;
 	while (*s != '\0') {
-		if (!is_digit(*s))
+		if (digits(&s, &n) == -1)
 			return -1;
-		for (n = 0; is_digit(*s); s++) {
-			if (n > (INT64_MAX - (*s - '0')) / 10)
-				return -1;
-			n = n * 10 + (*s - '0');
-		}
 		if (*s == '\0') {
 			if (next != 0) /* "1h30": a number after a unit needs its own */
 				return -1;
@@ -83,16 +91,11 @@ config_parse_duration(const char *s, int64_t *secs)
 int
 config_parse_size(const char *s, int64_t *bytes)
 {
-	int64_t n = 0;
+	int64_t n;
 	int     shift = 0;
 
-	if (!is_digit(*s))
+	if (digits(&s, &n) == -1)
 		return -1;
-	for (; is_digit(*s); s++) {
-		if (n > (INT64_MAX - (*s - '0')) / 10)
-			return -1;
-		n = n * 10 + (*s - '0');
-	}
 	switch (lower(*s)) {
 	case '\0':
 		break;
