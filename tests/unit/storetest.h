@@ -16,14 +16,18 @@
 #include "testutil.h"
 
 /* Makes a fresh directory $TMPDIR/gleaner-test-NAME.XXXXXX (/tmp without
- * TMPDIR) and writes its path to dir.  0, or -1. */
+ * TMPDIR), writes its path to dir and that of a database in it to db.
+ * 0, or -1. */
 static inline int
-tmpdir_make(char *dir, size_t size, const char *name)
+tmpdir_make(char *dir, size_t dirsz, char *db, size_t dbsz, const char *name)
 {
 	const char *tmp = getenv("TMPDIR");
 
-	snprintf(dir, size, "%s/gleaner-test-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	snprintf(dir, dirsz, "%s/gleaner-test-%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(db, dbsz, "%s/gleaner.db", dir);
+	return 0;
 }
 
 /* Removes dir and what is in it: files (a database, its -wal and -shm) and
@@ -63,11 +67,10 @@ tdb_setup(void **state)
 
 	if (t == NULL)
 		return -1;
-	if (tmpdir_make(t->dir, sizeof(t->dir), "store") == -1) {
+	if (tmpdir_make(t->dir, sizeof(t->dir), t->path, sizeof(t->path), "store") == -1) {
 		free(t);
 		return -1;
 	}
-	snprintf(t->path, sizeof(t->path), "%s/gleaner.db", t->dir);
 	if (store_open(&t->s, t->path, STORE_CREATE, err, sizeof(err)) != STORE_OK) {
 		fprintf(stderr, "store_open: %s\n", err);
 		tmpdir_remove(t->dir);

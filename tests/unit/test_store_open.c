@@ -48,11 +48,10 @@ setup(void **state)
 
 	if (t == NULL)
 		return -1;
-	if (tmpdir_make(t->dir, sizeof(t->dir), "open") == -1) {
+	if (tmpdir_make(t->dir, sizeof(t->dir), t->path, sizeof(t->path), "open") == -1) {
 		free(t);
 		return -1;
 	}
-	snprintf(t->path, sizeof(t->path), "%s/gleaner.db", t->dir);
 	*state = t;
 	return 0;
 }
