@@ -20,56 +20,14 @@
 # Needs bash, python3, sqlite3 and curl; about 15 s.  VERBOSE=1 shows every
 # check's values.
 set -u
-GLEANERD=${1:?usage: articles.sh GLEANERD GLEAN}
-GLEAN=${2:?usage: articles.sh GLEANERD GLEAN}
-case $GLEANERD in /*) ;; *) GLEANERD=$PWD/$GLEANERD ;; esac
-case $GLEAN in /*) ;; *) GLEAN=$PWD/$GLEAN ;; esac
-HERE=$(cd "$(dirname "$0")" && pwd)
-PY=${PYTHON:-python3}
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export NO_COLOR=1
-
-pass=0 fail=0 pids=""
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/gleaner-articles.XXXXXX") || exit 1
-cleanup() {
-	trap '' INT TERM HUP
-	for p in $pids; do kill -TERM "$p" 2>/dev/null; done
-	sleep 0.2
-	for p in $pids; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-ok()  { pass=$((pass + 1)); echo "ok   $1"; [ -n "${VERBOSE:-}" ] && [ -n "${2:-}" ] && printf '     %s\n' "$2"; return 0; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '     %s\n' "$2" | head -n 20; return 0; }
-expect() { local _n=$1 _d=$2; shift 2; if "$@"; then ok "$_n" "$_d"; else bad "$_n" "$_d"; fi; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-alive() { local st=""; [ -r "/proc/$1/stat" ] && read -r _ _ st _ <"/proc/$1/stat"; [ -n "$st" ] && [ "$st" != Z ]; }
-until_ok() { local end=$(($(now_ms) + $1 * 1000)); shift
-	while ! "$@"; do [ "$(now_ms)" -ge "$end" ] && return 1; sleep 0.1; done; }
-sq() { sqlite3 -cmd '.timeout 5000' "$@" 2>&1; }
-contains() { case $1 in *"$2"*) return 0 ;; esac; return 1; }
-ge() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -ge "$2" ] 2>/dev/null; }
-le() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -le "$2" ] 2>/dev/null; }
-sanitizer_clean() { ! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$@"; }
+SUITE=articles
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 cat >"$tmp/t.py" <<'PY'
-import ipaddress, json, sys
-if sys.argv[1] == "public":  # a local address gleanerd does not count as private
-    nets = [ipaddress.ip_network(n) for n in ("0.0.0.0/8", "10.0.0.0/8", "127.0.0.0/8",
-            "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "224.0.0.0/4",
-            "240.0.0.0/4")]  # addr_is_private() in daemon/fetch.c
-    for a in sys.stdin.read().split():
-        try:
-            ip = ipaddress.ip_address(a)
-        except ValueError:
-            continue
-        if ip.version == 4 and not any(ip in n for n in nets):
-            print(a)
-            break
-elif sys.argv[1] == "reqs":  # reqs LOG PATH [SERVER]: requests for exactly PATH
+import json, sys
+if sys.argv[1] == "reqs":  # reqs LOG PATH [SERVER]: requests for exactly PATH
     ents = [e for e in json.load(open(sys.argv[2])) if e["path"] == sys.argv[3]
             and (len(sys.argv) < 5 or e["server"] == sys.argv[4])]
     print(len(ents))
@@ -91,18 +49,13 @@ elif sys.argv[1] == "items":  # items JSON: id status per line
     for i in json.load(open(sys.argv[2])):
         print(i["id"], i["article_status"] or "none", i["title"])
 PY
-getlog() { curl -s --max-time 10 "http://127.0.0.1:$PORT/_log" >"$tmp/log.json"; }
 reqs() { "$PY" "$tmp/t.py" reqs "$tmp/log.json" "$@"; }
 # Items by their guid's last segment (the parser resolves guids against the feed).
 art() { sq "$DB" "SELECT a.$2 FROM items i JOIN articles a ON a.id = i.article_id WHERE i.guid LIKE '%/$1'"; }
 item_id() { sq "$DB" "SELECT id FROM items WHERE guid LIKE '%/$1'"; }
 
-PUB=${GLEANER_TEST_PUBLIC_ADDR:-$(hostname -I 2>/dev/null | "$PY" "$tmp/t.py" public)}
-[ "$PUB" = none ] && PUB=""
-"$PY" "$HERE/httpd.py" --addr "127.0.0.1,127.0.0.2${PUB:+,$PUB}" >"$tmp/httpd.out" 2>"$tmp/httpd.err" &
-HTTPD=$!; pids="$pids $HTTPD"
-until_ok 10 test -s "$tmp/httpd.out" || { echo "FAIL httpd.py did not start: $(cat "$tmp/httpd.err")"; echo "articles: 0 passed, 1 failed"; exit 1; }
-PORT=$(head -n 1 "$tmp/httpd.out")
+PUB=$(public_addr)
+start_httpd "127.0.0.1,127.0.0.2${PUB:+,$PUB}"
 H1=http://127.0.0.1:$PORT
 # The feeds' item links, as stored (the feed fills in its own host).
 G=$H1/pages

@@ -23,44 +23,9 @@
 # first such address of `hostname -I`): the only way to test a redirect from
 # a public address to 127.0.0.1 offline.  VERBOSE=1 shows every check's values.
 set -u
-GLEANERD=${1:?usage: daemon.sh GLEANERD GLEAN}
-GLEAN=${2:?usage: daemon.sh GLEANERD GLEAN}
-case $GLEANERD in /*) ;; *) GLEANERD=$PWD/$GLEANERD ;; esac
-case $GLEAN in /*) ;; *) GLEAN=$PWD/$GLEAN ;; esac
-HERE=$(cd "$(dirname "$0")" && pwd)
-PY=${PYTHON:-python3}
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-
-pass=0 fail=0 pids=""
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/gleaner-daemon.XXXXXX") || exit 1
-cleanup() {
-	trap '' INT TERM HUP
-	for p in $pids; do kill -TERM "$p" 2>/dev/null; done
-	sleep 0.2
-	for p in $pids; do kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-run_note=""
-ok()  { pass=$((pass + 1)); echo "ok   $1"; [ -n "${VERBOSE:-}" ] && [ -n "${2:-}" ] && printf '     %s\n' "$2"; return 0; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '     %s\n' "$2" | head -n 12
-	[ -n "$run_note" ] && printf '     (%s)\n' "$run_note"; return 0; }
-# expect NAME DETAIL CMD...: ok when CMD succeeds; DETAIL is shown on failure
-# (and with VERBOSE=1 on success too)
-expect() { local _n=$1 _d=$2; shift 2; if "$@"; then ok "$_n" "$_d"; else bad "$_n" "$_d"; fi; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-alive() { local st=""; [ -r "/proc/$1/stat" ] && read -r _ _ st _ <"/proc/$1/stat"; [ -n "$st" ] && [ "$st" != Z ]; }
-# until_ok SECONDS CMD...: polls CMD every 0.1 s
-until_ok() { local end=$(($(now_ms) + $1 * 1000)); shift
-	while ! "$@"; do [ "$(now_ms)" -ge "$end" ] && return 1; sleep 0.1; done; }
-sq() { sqlite3 -cmd '.timeout 5000' "$@" 2>&1; }
-contains() { case $1 in *"$2"*) return 0 ;; esac; return 1; }
-icontains() { contains "$(printf '%s' "$1" | tr A-Z a-z)" "$(printf '%s' "$2" | tr A-Z a-z)"; }
-ge() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -ge "$2" ] 2>/dev/null; }
-lt() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -lt "$2" ] 2>/dev/null; }
+SUITE=daemon
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 # --- helpers in Python: database snapshots (through glean) and the server log
 cat >"$tmp/t.py" <<'PY'
@@ -140,19 +105,6 @@ elif sys.argv[1] == "titles":
     titles(*sys.argv[2:5])
 elif sys.argv[1] == "log":
     log(*sys.argv[2:])
-elif sys.argv[1] == "public":  # a local address that gleanerd does not count as private
-    import ipaddress
-    nets = [ipaddress.ip_network(n) for n in ("0.0.0.0/8", "10.0.0.0/8", "127.0.0.0/8",
-            "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10", "224.0.0.0/4",
-            "240.0.0.0/4")]  # addr_is_private() in daemon/fetch.c
-    for a in sys.stdin.read().split():
-        try:
-            ip = ipaddress.ip_address(a)
-        except ValueError:
-            continue
-        if ip.version == 4 and not any(ip in n for n in nets):
-            print(a)
-            break
 PY
 # snap DB: loads the feeds into F_<name>_<key> (values from glean where it has them)
 snap() { "$PY" "$tmp/t.py" snap "$1" "$GLEAN" "$tmp/snap.sh" && . "$tmp/snap.sh"
@@ -160,7 +112,6 @@ snap() { "$PY" "$tmp/t.py" snap "$1" "$GLEAN" "$tmp/snap.sh" && . "$tmp/snap.sh"
 		echo "# note: reading the database with sqlite3: $SNAP_SRC"; snap_noted=1; fi; }
 v() { local n="F_$1_$2"; printf '%s' "${!n-}"; }
 yesno() { case $1 in False) echo yes ;; True) echo "no (finished)" ;; *) echo "no (never requested)" ;; esac; }
-getlog() { curl -s --max-time 10 "http://127.0.0.1:$PORT/_log" >"$tmp/log.json"; }
 titles() { "$PY" "$tmp/t.py" titles "$DB" "$GLEAN" "$1" 2>>"$tmp/titles.err"; }
 want_titles() { local i out=""; for i in $(seq 0 $(($2 - 1))); do out="$out${out:+|}$1 item $i"; done; printf '%s' "$out"; }
 reqs() { "$PY" "$tmp/t.py" log "$tmp/log.json" "$@"; }
@@ -187,7 +138,6 @@ stop_pid() { local t; t=$(now_ms); kill -TERM "$1" 2>/dev/null
 # daemon_note PID NAME: when a background gleanerd has died, say so in failures
 daemon_note() { local r; alive "$1" && return 0; wait "$1" 2>/dev/null; r=$?; reaped "$1"
 	run_note="gleanerd ($2) $(rcname "$r") during this phase: $(grep -m 1 '^SUMMARY' "$tmp/$2.err" || tail -n 1 "$tmp/$2.err")"; }
-sanitizer_clean() { ! grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:' "$@"; }
 # config HEAD NAME ALLOW_PRIVATE [EXTRA]: the [gleaner] section
 config_head() {
 	cat <<EOF
@@ -213,13 +163,8 @@ EOF
 feed() { printf '\n[feed "%s"]\nurl = %s\n' "$1" "$2"; shift 2; for l in "$@"; do printf '%s\n' "$l"; done; }
 
 # --- the server
-PUB=${GLEANER_TEST_PUBLIC_ADDR:-$(hostname -I 2>/dev/null | "$PY" "$tmp/t.py" public)}
-[ "$PUB" = none ] && PUB=""
-addrs=127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5${PUB:+,$PUB}
-"$PY" "$HERE/httpd.py" --addr "$addrs" --feeds 200 >"$tmp/httpd.out" 2>"$tmp/httpd.err" &
-HTTPD=$!; pids="$pids $HTTPD"
-until_ok 10 test -s "$tmp/httpd.out" || { echo "FAIL httpd.py did not start: $(cat "$tmp/httpd.err")"; echo "daemon: 0 passed, 1 failed"; exit 1; }
-PORT=$(head -n 1 "$tmp/httpd.out")
+PUB=$(public_addr)
+start_httpd "127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5${PUB:+,$PUB}" --feeds 200
 H1=http://127.0.0.1:$PORT H2=http://127.0.0.2:$PORT H3=http://127.0.0.3:$PORT
 H4=http://127.0.0.4:$PORT H5=http://127.0.0.5:$PORT
 [ -x "$GLEANERD" ] || { echo "FAIL gleanerd not found: $GLEANERD"; echo "daemon: 0 passed, 1 failed"; exit 1; }

@@ -12,164 +12,14 @@
  * Documents are small RSS 2.0 strings put through feed_parse(), so the
  * identities are the parser's (feed_item_ident).
  */
-#include <dirent.h>
-#include <stdio.h>
-#include <unistd.h>
-
-#include <sqlite3.h>
-
 #include "store_int.h" /* STORE_APPLICATION_ID, store_schema_sql: the migration test */
-#include "testutil.h"
+#include "storetest.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define DAY      86400
 #define T0       INT64_C(1700000000) /* 2023-11-14T22:13:20Z */
 
 /* ------------------------------------------------------------------ helpers */
-
-struct tdb {
-	char          dir[256];
-	char          path[300];
-	struct store *s;
-	sqlite3      *raw; /* a second connection, for setup and checks */
-};
-
-/* Removes dir and the files in it (the database, its -wal and -shm). */
-static void
-rm_dir(const char *dir)
-{
-	DIR           *d = opendir(dir);
-	struct dirent *e;
-	char           p[512];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-static int
-setup(void **state)
-{
-	struct tdb *t = calloc(1, sizeof(*t));
-	const char *tmp = getenv("TMPDIR");
-	char        err[512];
-
-	if (t == NULL)
-		return -1;
-	snprintf(t->dir, sizeof(t->dir), "%s/gleaner-test-store.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(t->dir) == NULL) {
-		free(t);
-		return -1;
-	}
-	snprintf(t->path, sizeof(t->path), "%s/gleaner.db", t->dir);
-	if (store_open(&t->s, t->path, STORE_CREATE, err, sizeof(err)) != STORE_OK) {
-		fprintf(stderr, "store_open: %s\n", err);
-		rm_dir(t->dir);
-		free(t);
-		return -1;
-	}
-	if (sqlite3_open(t->path, &t->raw) != SQLITE_OK) {
-		store_close(t->s);
-		rm_dir(t->dir);
-		free(t);
-		return -1;
-	}
-	sqlite3_busy_timeout(t->raw, 5000);
-	sqlite3_exec(t->raw, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
-	*state = t;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct tdb *t = *state;
-
-	sqlite3_close(t->raw);
-	store_close(t->s);
-	rm_dir(t->dir);
-	free(t);
-	return 0;
-}
-
-/* Runs SQL (printf-style, sqlite3_mprintf: %Q quotes) on the raw connection. */
-static void
-sql_exec(struct tdb *t, const char *fmt, ...)
-{
-	va_list ap;
-	char   *sql, *msg = NULL;
-
-	va_start(ap, fmt);
-	sql = sqlite3_vmprintf(fmt, ap);
-	va_end(ap);
-	if (sqlite3_exec(t->raw, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
-	sqlite3_free(msg);
-	sqlite3_free(sql);
-}
-
-/* The first column of the first row as an integer (NULL: INT64_MIN, no row: -1). */
-static int64_t
-q_int(struct tdb *t, const char *fmt, ...)
-{
-	va_list       ap;
-	char         *sql;
-	sqlite3_stmt *st;
-	int64_t       v = -1;
-	int           rc;
-
-	va_start(ap, fmt);
-	sql = sqlite3_vmprintf(fmt, ap);
-	va_end(ap);
-	if (sqlite3_prepare_v2(t->raw, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(t->raw));
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		v = sqlite3_column_type(st, 0) == SQLITE_NULL ? INT64_MIN : sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(t->raw));
-	sqlite3_finalize(st);
-	sqlite3_free(sql);
-	return v;
-}
-
-/* The first column of the first row as a string (caller frees; NULL if none). */
-static char *
-q_text(struct tdb *t, const char *fmt, ...)
-{
-	va_list       ap;
-	char         *sql, *v = NULL;
-	sqlite3_stmt *st;
-
-	va_start(ap, fmt);
-	sql = sqlite3_vmprintf(fmt, ap);
-	va_end(ap);
-	if (sqlite3_prepare_v2(t->raw, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(t->raw));
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		v = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_free(sql);
-	return v;
-}
-
-#define assert_sql_str(t, expected, ...)                                                        \
-	do {                                                                                    \
-		char *v_ = q_text((t), __VA_ARGS__);                                            \
-		if (v_ == NULL || strcmp(v_, (expected)) != 0) {                                \
-			print_error("%s gives \"%s\", expected \"%s\"\n", #__VA_ARGS__,         \
-				    v_ ? v_ : "(null)", (expected));                            \
-			free(v_);                                                               \
-			fail();                                                                 \
-		}                                                                               \
-		free(v_);                                                                       \
-	} while (0)
 
 /* The string the query gives contains needle. */
 #define assert_sql_contains(t, needle, ...)                                                     \
@@ -1522,37 +1372,37 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_same_document_twice, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_updated_in_place, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_repeated_guids_switch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_guids_switch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_few_bad_guids_no_switch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_changing_guids_switch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_normal_refetch_no_switch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tombstone, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tombstone_link_mode, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tombstone_link_mode_stable_guids, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tombstone_forgotten, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_shared_articles, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_retention_max_age, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_retention_max_items, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_retention_feed_overrides, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_retention_articles, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fetch_done, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fetch_done_disable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fetch_log_trimmed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fts_ingest, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fts_update, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fts_duplicate_in_one_document, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fts_article_text, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fts_delete, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fts_retention, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fts_deferred, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fts_unindexed_changes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fts_mark_survives_reopen, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fts_reused_rowid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fts_batches, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_migrate_v1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_same_document_twice, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_updated_in_place, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_repeated_guids_switch, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_empty_guids_switch, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_few_bad_guids_no_switch, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_changing_guids_switch, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_normal_refetch_no_switch, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_tombstone, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_tombstone_link_mode, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_tombstone_link_mode_stable_guids, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_tombstone_forgotten, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_shared_articles, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_retention_max_age, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_retention_max_items, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_retention_feed_overrides, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_retention_articles, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fetch_done, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fetch_done_disable, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fetch_log_trimmed, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fts_ingest, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fts_update, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fts_duplicate_in_one_document, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fts_article_text, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fts_delete, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fts_retention, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fts_deferred, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fts_unindexed_changes, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fts_mark_survives_reopen, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fts_reused_rowid, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_fts_batches, tdb_setup, tdb_teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_v1, tdb_setup, tdb_teardown),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

@@ -9,150 +9,11 @@
  * in through feed_parse() and store_ingest() as in the daemon, results go
  * in through the API, and checks are raw SQL on a second connection.
  */
-#include <dirent.h>
-#include <stdio.h>
-#include <unistd.h>
-
-#include <sqlite3.h>
-
-#include "testutil.h"
+#include "storetest.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define DAY 86400
 #define T0 INT64_C(1700000000)
-
-struct tdb {
-	char	      dir[256];
-	char	      path[300];
-	struct store *s;
-	sqlite3	     *raw;
-};
-
-static void
-rm_dir(const char *dir)
-{
-	DIR	      *d = opendir(dir);
-	struct dirent *e;
-	char	       p[512];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
-static int
-setup(void **state)
-{
-	struct tdb *t = calloc(1, sizeof(*t));
-	const char *tmp = getenv("TMPDIR");
-	char	    err[512];
-
-	if (t == NULL)
-		return -1;
-	snprintf(t->dir, sizeof(t->dir), "%s/gleaner-test-art.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(t->dir) == NULL) {
-		free(t);
-		return -1;
-	}
-	snprintf(t->path, sizeof(t->path), "%s/gleaner.db", t->dir);
-	if (store_open(&t->s, t->path, STORE_CREATE, err, sizeof(err)) != STORE_OK ||
-	    sqlite3_open(t->path, &t->raw) != SQLITE_OK) {
-		fprintf(stderr, "open: %s\n", err);
-		rm_dir(t->dir);
-		free(t);
-		return -1;
-	}
-	sqlite3_busy_timeout(t->raw, 5000);
-	*state = t;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct tdb *t = *state;
-
-	sqlite3_close(t->raw);
-	store_close(t->s);
-	rm_dir(t->dir);
-	free(t);
-	return 0;
-}
-
-static void
-sql_exec(struct tdb *t, const char *fmt, ...)
-{
-	va_list ap;
-	char   *sql, *msg = NULL;
-
-	va_start(ap, fmt);
-	sql = sqlite3_vmprintf(fmt, ap);
-	va_end(ap);
-	if (sqlite3_exec(t->raw, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "?");
-	sqlite3_free(msg);
-	sqlite3_free(sql);
-}
-
-/* First column of the first row (NULL: INT64_MIN, no row: -1). */
-static int64_t
-q_int(struct tdb *t, const char *fmt, ...)
-{
-	va_list	      ap;
-	char	     *sql;
-	sqlite3_stmt *st;
-	int64_t	      v = -1;
-
-	va_start(ap, fmt);
-	sql = sqlite3_vmprintf(fmt, ap);
-	va_end(ap);
-	if (sqlite3_prepare_v2(t->raw, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(t->raw));
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_type(st, 0) == SQLITE_NULL ? INT64_MIN
-							      : sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_free(sql);
-	return v;
-}
-
-static char *
-q_text(struct tdb *t, const char *fmt, ...)
-{
-	va_list	      ap;
-	char	     *sql, *v = NULL;
-	sqlite3_stmt *st;
-
-	va_start(ap, fmt);
-	sql = sqlite3_vmprintf(fmt, ap);
-	va_end(ap);
-	if (sqlite3_prepare_v2(t->raw, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(t->raw));
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		v = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_free(sql);
-	return v;
-}
-
-#define assert_sql_str(t, expected, ...)                                                           \
-	do {                                                                                       \
-		char *v_ = q_text((t), __VA_ARGS__);                                               \
-		if (v_ == NULL || strcmp(v_, (expected)) != 0) {                                   \
-			print_error("%s gives \"%s\", expected \"%s\"\n", #__VA_ARGS__,            \
-				    v_ ? v_ : "(null)", (expected));                               \
-			free(v_);                                                                  \
-			fail();                                                                    \
-		}                                                                                  \
-		free(v_);                                                                          \
-	} while (0)
 
 /* The full-text index agrees with its content (the view). */
 static void
@@ -602,15 +463,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_due_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_due_order, tdb_setup, tdb_teardown),
 	    cmocka_unit_test(test_backoff),
-	    cmocka_unit_test_setup_teardown(test_done_extracted, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_done_404, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_dedupe_canonical, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_dedupe_final_url_keeps_stored, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_canonical_site_root_ignored, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_joined_before_fetch, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_refetch, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_done_extracted, tdb_setup, tdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_done_404, tdb_setup, tdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_dedupe_canonical, tdb_setup, tdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_dedupe_final_url_keeps_stored, tdb_setup, tdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_canonical_site_root_ignored, tdb_setup, tdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_joined_before_fetch, tdb_setup, tdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_refetch, tdb_setup, tdb_teardown),
 	};
 
 	return cmocka_run_group_tests_name("store_article", tests, NULL, NULL);

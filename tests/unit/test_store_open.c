@@ -7,17 +7,12 @@
  * next to it.  Each test works in its own mkdtemp directory, removed at the
  * end.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <sqlite3.h>
-
-#include "testutil.h"
+#include "storetest.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -28,26 +23,6 @@ struct tdir {
 	char     path[300];
 	sqlite3 *db; /* a connection a test keeps open (closed by teardown) */
 };
-
-static void
-rm_dir(const char *dir)
-{
-	DIR           *d = opendir(dir);
-	struct dirent *e;
-	char           p[512];
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-		if (rmdir(p) == -1)
-			unlink(p);
-	}
-	closedir(d);
-	rmdir(dir);
-}
 
 struct snap {
 	unsigned char *data;
@@ -70,16 +45,13 @@ static int
 setup(void **state)
 {
 	struct tdir *t = calloc(1, sizeof(*t));
-	const char  *tmp = getenv("TMPDIR");
 
 	if (t == NULL)
 		return -1;
-	snprintf(t->dir, sizeof(t->dir), "%s/gleaner-test-open.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(t->dir) == NULL) {
+	if (tmpdir_make(t->dir, sizeof(t->dir), t->path, sizeof(t->path), "open") == -1) {
 		free(t);
 		return -1;
 	}
-	snprintf(t->path, sizeof(t->path), "%s/gleaner.db", t->dir);
 	*state = t;
 	return 0;
 }
@@ -90,7 +62,7 @@ teardown(void **state)
 	struct tdir *t = *state;
 
 	sqlite3_close(t->db);
-	rm_dir(t->dir);
+	tmpdir_remove(t->dir);
 	free(t);
 	free_snaps();
 	return 0;
