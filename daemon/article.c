@@ -459,8 +459,11 @@ on_done(void *ud, struct xfer_result *r)
 		log_debug("%s: the article's items are gone; result dropped", j->url);
 	} else if (rc != 0) {
 		log_warnx("%s: storing the article failed: %s", j->url, store_errmsg(d->store));
-		if (rc == STORE_BUSY)
+		if (rc == STORE_BUSY) {
+			/* Fetched again after the wait: it is still due. */
 			q->lock_wait = now + ARTQ_LOCK_WAIT;
+			q->need_load = 1;
+		}
 	} else if (f.status == ART_EXTRACTED) {
 		log_info("%s: article extracted (%lld words)%s", j->url, (long long)a.word_count,
 			 kept != j->id ? "; the same page as another item's, stored once" : "");

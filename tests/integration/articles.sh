@@ -338,6 +338,7 @@ C=$tmp/lk.conf DB=$tmp/lk.db
 "$GLEANERD" -c "$C" -f >"$tmp/lk.out" 2>"$tmp/lk.err" &
 D=$!; pids="$pids $D"
 until_ok 15 eval '[ "$(sq "$DB" "SELECT count(*) FROM articles WHERE status <> '"'pending'"'")" -ge 2 ] 2>/dev/null'
+at_lock=$(sq "$DB" "SELECT status || ' ' || count(*) FROM articles GROUP BY status" | tr '\n' ' ')
 t_lock=$(date +%s.%N)
 "$PY" -c 'import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
@@ -345,9 +346,9 @@ c.execute("BEGIN IMMEDIATE"); time.sleep(6); c.execute("ROLLBACK")' "$DB"
 t_free=$(date +%s.%N)
 until_ok 30 eval '[ "$(sq "$DB" "SELECT count(*) FROM articles WHERE status = '"'pending'"'")" = 0 ]'
 getlog
-during=$("$PY" "$tmp/t.py" between "$tmp/log.json" /pages/story.html?many= "$t_lock" "$t_free")
+during=$("$PY" "$tmp/t.py" between "$tmp/log.json" /pages/latin1.htm?many= "$t_lock" "$t_free")
 expect "a write lock held 6 s: the article queue pauses instead of fetching a page a second for nothing" \
-	"page fetches started during the lock: $during; $(grep -c 'storing the article failed' "$tmp/lk.err") store failures" \
+	"articles when the lock was taken: $at_lock; page fetches started during it: $during; $(grep -c 'storing the article failed' "$tmp/lk.err") store failures" \
 	eval 'le "$during" 3'
 expect "a write lock held 6 s: every article stored once it is let go" \
 	"pending: $(sq "$DB" "SELECT count(*) FROM articles WHERE status = 'pending'"); $(tail -n 2 "$tmp/lk.err")" \
