@@ -46,9 +46,72 @@ socket_path(const char *opt, char *out, size_t outsz)
 /* Sends one request and hands each reply line to the caller's printer.
  * Returns EXIT_OK, or EXIT_NOMATCH when gleanerd says error or a feed
  * failed, or EXIT_DB when gleanerd cannot be reached. */
+/* glean status --json: the daemon's "KEY N" lines as numbers, "next
+ * WHEN URL" and "polling URL" lines as arrays. */
+struct status_json {
+	FILE  *obj, *next, *polling;
+	char  *objb, *nextb, *pollingb;
+	size_t objn, nextn, pollingn;
+};
+
 static int
-request(const char *path, const char *req, int progress)
+status_json_begin(struct status_json *j)
 {
+	memset(j, 0, sizeof(*j));
+	j->obj = open_memstream(&j->objb, &j->objn);
+	j->next = open_memstream(&j->nextb, &j->nextn);
+	j->polling = open_memstream(&j->pollingb, &j->pollingn);
+	return j->obj && j->next && j->polling ? 0 : -1;
+}
+
+static void
+status_json_line(struct status_json *j, const char *line)
+{
+	const char *sp = strchr(line, ' ');
+	char       *end;
+	long long   v;
+
+	if (sp == NULL)
+		return;
+	if (!strncmp(line, "next ", 5)) {
+		const char *url = strchr(sp + 1, ' ');
+
+		if (url == NULL)
+			return;
+		fprintf(j->next, "%s{\"at\":\"%.*s\",\"url\":", ftell(j->next) ? "," : "",
+			(int)(url - sp - 1), sp + 1);
+		json_put_string(j->next, url + 1);
+		fputc('}', j->next);
+	} else if (!strncmp(line, "polling ", 8)) {
+		if (ftell(j->polling))
+			fputc(',', j->polling);
+		json_put_string(j->polling, sp + 1);
+	} else if ((v = strtoll(sp + 1, &end, 10), *end == '\0' && end != sp + 1)) {
+		fprintf(j->obj, "%s\"%.*s\":%lld", ftell(j->obj) ? "," : "", (int)(sp - line), line, v);
+	}
+}
+
+static void
+status_json_end(struct status_json *j, int print)
+{
+	if (j->obj)
+		fclose(j->obj);
+	if (j->next)
+		fclose(j->next);
+	if (j->polling)
+		fclose(j->polling);
+	if (print && j->objb && j->nextb && j->pollingb)
+		printf("{%s%s\"next\":[%s],\"polling\":[%s]}\n", j->objb, j->objn ? "," : "",
+		       j->nextb, j->pollingb);
+	free(j->objb);
+	free(j->nextb);
+	free(j->pollingb);
+}
+
+static int
+request(const char *path, const char *req, int progress, int json)
+{
+	struct status_json sj;
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	FILE              *fp;
 	char               line[4096];
@@ -74,6 +137,12 @@ request(const char *path, const char *req, int progress)
 		close(fd);
 		return EXIT_DB;
 	}
+	if (json && status_json_begin(&sj) != 0) {
+		status_json_end(&sj, 0);
+		fclose(fp);
+		cli_err("out of memory");
+		return EXIT_DB;
+	}
 	while (fgets(line, sizeof(line), fp)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (!strncmp(line, "error:", 6)) {
@@ -81,6 +150,8 @@ request(const char *path, const char *req, int progress)
 			rc = EXIT_NOMATCH;
 		} else if (!strcmp(line, "ok") || !strcmp(line, "done")) {
 			continue;
+		} else if (json) {
+			status_json_line(&sj, line);
 		} else if (!strncmp(line, "ok ", 3)) {
 			total = atoi(line + 3);
 			if (!progress || total == 0)
@@ -111,6 +182,8 @@ request(const char *path, const char *req, int progress)
 	}
 	if (tty && seen && !arts)
 		fprintf(stderr, "\r\033[K%d feeds polled\n", seen);
+	if (json)
+		status_json_end(&sj, rc == EXIT_OK);
 	fclose(fp);
 	return rc;
 }
@@ -121,18 +194,25 @@ control_cmd(int argc, char **argv, const char *verb)
 	static const struct option opts[] = {
 		{"socket", required_argument, NULL, 's'},
 		{"wait", no_argument, NULL, 'w'},
+		{"json", no_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *sock = NULL;
 	char        path[512], req[1024];
-	int         c, wait = 0, refresh = !strcmp(verb, "refresh");
+	int         c, wait = 0, json = 0, refresh = !strcmp(verb, "refresh");
+	int         status = !strcmp(verb, "status");
 
 	cli_cmdname(argv);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:wh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:wjh", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': sock = optarg; break;
+		case 'j':
+			if (!status)
+				goto usage;
+			json = 1;
+			break;
 		case 'w':
 			if (!refresh)
 				goto usage;
@@ -140,11 +220,12 @@ control_cmd(int argc, char **argv, const char *verb)
 			break;
 		case 'h':
 			printf("usage: glean %s%s [--socket PATH]\n", verb,
-			       refresh ? " [FEED] [--wait]" : "");
+			       refresh ? " [FEED] [--wait]" : status ? " [--json]" : "");
 			printf(refresh ? "  asks gleanerd to poll every enabled feed, or FEED, now;\n"
 					 "  --wait prints each result and returns when all are stored, with\n"
 					 "         the articles of the new items (those due now)\n"
-			       : !strcmp(verb, "status") ? "  what gleanerd is doing: transfers, queue, next polls\n"
+			       : status ? "  what gleanerd is doing: transfers, queue, next polls;\n"
+					  "  --json: one object, the counts as numbers, next and polling as arrays\n"
 							 : "  makes gleanerd reload its configuration\n");
 			return EXIT_OK;
 		default: goto usage;
@@ -160,9 +241,10 @@ control_cmd(int argc, char **argv, const char *verb)
 		cli_err("%s: a feed name cannot hold a newline", verb);
 		return EXIT_USAGE;
 	}
-	return request(path, req, wait);
+	return request(path, req, wait, json);
 usage:
-	fprintf(stderr, "usage: glean %s%s [--socket PATH]\n", verb, refresh ? " [FEED] [--wait]" : "");
+	fprintf(stderr, "usage: glean %s%s [--socket PATH]\n", verb,
+		refresh ? " [FEED] [--wait]" : status ? " [--json]" : "");
 	return EXIT_USAGE;
 }
 

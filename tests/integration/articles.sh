@@ -255,6 +255,9 @@ expect "glean refetch of no such item (exit 1)" "rc=$rc: $out" \
 	eval '[ "$rc" -eq 1 ] && contains "$out" "no item 99999"'
 st=$("$GLEAN" -c "$C" status 2>&1)
 expect "glean status shows the article queue" "$st" eval 'contains "$st" articles_queued'
+sj=$("$GLEAN" -c "$C" status --json 2>&1)
+expect "glean status --json: one object, counts as numbers, next polls as an array" "$sj" \
+	eval 'printf "%s" "$sj" | "$PY" -c "import json, sys; o = json.load(sys.stdin); assert isinstance(o[\"feeds\"], int) and o[\"feeds\"] >= 1 and isinstance(o[\"articles_queued\"], int) and isinstance(o[\"polls_waiting_for_lock\"], int) and isinstance(o[\"polling\"], list) and o[\"next\"] and all(n[\"url\"].startswith(\"http\") and n[\"at\"].endswith(\"Z\") for n in o[\"next\"])"'
 kill -TERM "$D"; until_ok 10 eval '! alive '"$D"; wait "$D"; rc=$?
 pids=$(printf ' %s' $pids | sed "s/ $D\b//g")
 expect "gleanerd stops on SIGTERM, exit 0, no sanitizer report" "rc=$rc $(grep -m 3 -E 'Sanitizer|runtime error' "$tmp/daemon.err")" \
