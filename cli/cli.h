@@ -137,4 +137,10 @@ void cli_notify_daemon(const char *feed);
  * gleanerd answers. */
 int  cli_daemon_request(const char *req, int wait);
 
+/* cli_discover.c: the feed `glean add URL` subscribes to: URL itself when
+ * it is a feed or cannot be checked (warned), else the first feed the page
+ * names.  EXIT_OK with *feed_url set (free it), or an exit status
+ * (reported: a 404/410, a page that names no feed). */
+int cli_discover(const char *url, char **feed_url);
+
 #endif

@@ -1,12 +1,14 @@
 /*
  * cmd_feed_edit.c: the subscriptions.
  *   glean add URL [--title T] [--tag T]... [--interval D] [--no-full-text]
+ *                 [--no-discover]
  *   glean rm FEED
  *   glean edit FEED [--title T] [--url U] [--tag T]... [--no-tags]
  *                   [--interval D] [--full-text | --no-full-text]
  * FEED is an id, a URL or an exact title.
  */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -23,11 +25,15 @@ add_usage(FILE *fp)
 {
 	fprintf(
 	    fp,
-	    "usage: glean add [--title TITLE] [--tag TAG]... [--interval D] [--no-full-text] URL\n"
+	    "usage: glean add [--title TITLE] [--tag TAG]... [--interval D] [--no-full-text]\n"
+	    "                 [--no-discover] URL\n"
+	    "  URL is fetched once: a feed is added as given; a web page, as the first feed\n"
+	    "  it names (<link rel=\"alternate\">)\n"
 	    "  --title TITLE   show the feed under this title\n"
 	    "  --tag TAG       file the feed under TAG (repeatable, or TAG1,TAG2)\n"
 	    "  --interval D    poll every D (30s, 15m, 2h, 1d) instead of the default\n"
-	    "  --no-full-text  do not fetch the article of each item\n");
+	    "  --no-full-text  do not fetch the article of each item\n"
+	    "  --no-discover   add URL as given, without fetching it\n");
 }
 
 int
@@ -36,17 +42,19 @@ cmd_add(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"title", required_argument, NULL, 'T'},	{"tag", required_argument, NULL, 't'},
 	    {"interval", required_argument, NULL, 'i'}, {"no-full-text", no_argument, NULL, 'N'},
-	    {"help", no_argument, NULL, 'h'},		{NULL, 0, NULL, 0},
+	    {"no-discover", no_argument, NULL, 'D'},	{"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct store_feed f = {0};
-	struct store	 *s;
+	struct store	 *s = NULL;
 	int64_t		  id;
-	int		  c, rc;
+	int		  c, rc, discover = 1;
+	char		 *found = NULL;
 
 	store_feed_clear(&f);
 	cli_cmdname(argv);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "T:t:i:Nh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "T:t:i:NDh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'T':
 			f.user_title = optarg;
@@ -69,6 +77,9 @@ cmd_add(int argc, char **argv)
 		case 'N':
 			f.full_text = 0;
 			break;
+		case 'D':
+			discover = 0;
+			break;
 		case 'h':
 			add_usage(stdout);
 			cli_free_tags(f.tags, f.ntags);
@@ -88,7 +99,13 @@ cmd_add(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	f.url = argv[optind];
-	if ((rc = cli_open(&s, CLI_CREATE)) == EXIT_OK) {
+	/* The database first: its errors need no network. */
+	if ((rc = cli_open(&s, CLI_CREATE)) == EXIT_OK && discover &&
+	    (rc = cli_discover(argv[optind], &found)) == EXIT_OK)
+		f.url = found;
+	if (rc != EXIT_OK && s != NULL) {
+		store_close(s);
+	} else if (rc == EXIT_OK) {
 		CLI_RETRY(rc, store_feed_add(s, &f, &id));
 		if (rc == 0)
 			printf("added feed %lld: %s\n", (long long)id, f.url);
@@ -105,6 +122,7 @@ cmd_add(int argc, char **argv)
 		}
 	}
 	cli_free_tags(f.tags, f.ntags);
+	free(found);
 	return rc;
 }
 

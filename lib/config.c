@@ -63,10 +63,6 @@
 
 #include "config_int.h"
 
-#ifndef GLEANER_URL
-#define GLEANER_URL "https://github.com/gleaner/gleaner" /* the project's home: in the User-Agent */
-#endif
-
 /*
  * Debian 12's libinih (r55) is built with INI_HANDLER_LINENO=1: the library
  * passes the line number as a fifth argument (seen in its disassembly),
@@ -85,7 +81,7 @@
 
 #define DEF_DATABASE   "/var/lib/gleaner/gleaner.db"
 #define DEF_SOCKET     "/run/gleaner/control.sock"
-#define DEF_USER_AGENT "Gleaner/" GLEANER_VERSION " (+" GLEANER_URL ")"
+#define DEF_USER_AGENT GLEANER_USER_AGENT
 
 void
 conf_err(struct ctx *c, unsigned line, const char *fmt, ...)

@@ -16,6 +16,12 @@
 
 #define DATE_NONE INT64_MIN /* absent or unparseable date */
 
+#ifndef GLEANER_URL
+#define GLEANER_URL "https://github.com/gleaner/gleaner" /* the project's home: in the User-Agent */
+#endif
+/* The default User-Agent (gleaner.conf's user_agent). */
+#define GLEANER_USER_AGENT "Gleaner/" GLEANER_VERSION " (+" GLEANER_URL ")"
+
 /* buf.c: growable byte buffer with a hard cap (untrusted input never grows unbounded). */
 struct buf {
 	char  *data; /* always NUL-terminated when non-NULL */
@@ -543,6 +549,14 @@ enum html_charset_src html_charset(const char *data, size_t len, const char *htt
 struct _xmlDoc *html_parse(const char *data, size_t len, const char *http_charset,
 			   const char *url, char *err, size_t errsz);
 void html_free(struct _xmlDoc *);
+
+/* discover.c: the feeds a web page names with <link rel="alternate">
+ * (RSS, Atom, RDF, JSON Feed types), resolved against <base href> or url,
+ * http(s) only, each once, in document order.  Returns how many; *urls
+ * (NULL when none) is freed with discover_free. */
+size_t discover_feeds(const char *html, size_t len, const char *http_charset, const char *url,
+		      char ***urls);
+void   discover_free(char **urls, size_t n);
 
 /* selector.c: per-site rules.  A CSS selector subset (type, *, .class,
  * #id, [attr], [attr=v], [attr~=v], [attr^=v], [attr$=v], [attr*=v],

@@ -361,6 +361,30 @@ pids=$(printf ' %s' $pids | sed "s/ $D\b//g")
 expect "lock run: SIGTERM exits 0, no sanitizer report" "rc=$rc" \
 	eval '[ "$rc" -eq 0 ] && sanitizer_clean "$tmp/lk.err"'
 
+# ========================================================= 7. glean add: feed discovery
+A=$tmp/add.db
+feedurls() { sq "$A" "SELECT url FROM feeds ORDER BY id" | tr '\n' ' '; }
+out=$(GLEANER_SOCKET=$tmp/none.sock "$GLEAN" --db "$A" add "$G/home.html" 2>&1); rc=$?
+expect "glean add on a web page subscribes to the first feed it names (<link rel=alternate>, <base href>)" \
+	"rc=$rc: $out; feeds: $(feedurls)" \
+	eval '[ "$rc" -eq 0 ] && [ "$(feedurls)" = "$G/feed.xml " ] && contains "$out" "its feed: $G/feed.xml" &&
+	      contains "$out" "also names: $G/feed-nofull.xml" && ! contains "$out" wp-json'
+out=$(GLEANER_SOCKET=$tmp/none.sock "$GLEAN" --db "$A" add "$G/feed-nofull.xml" 2>&1); rc=$?
+expect "glean add on a feed subscribes to it as given" "rc=$rc: $out" \
+	eval '[ "$rc" -eq 0 ] && [ "$(feedurls)" = "$G/feed.xml $G/feed-nofull.xml " ] && ! contains "$out" "web page"'
+out=$(GLEANER_SOCKET=$tmp/none.sock "$GLEAN" --db "$A" add "$G/story.html?nofeed=1" 2>&1); rc=$?
+expect "glean add on a page that names no feed: exit 1, says so, adds nothing" "rc=$rc: $out" \
+	eval '[ "$rc" -eq 1 ] && contains "$out" "names none" && contains "$out" --no-discover && [ "$(sq "$A" "SELECT count(*) FROM feeds")" = 2 ]'
+out=$(GLEANER_SOCKET=$tmp/none.sock "$GLEAN" --db "$A" add --no-discover "$G/story.html?nofeed=1" 2>&1); rc=$?
+expect "glean add --no-discover adds the URL as given, unfetched" "rc=$rc: $out" \
+	eval '[ "$rc" -eq 0 ] && [ "$(sq "$A" "SELECT count(*) FROM feeds")" = 3 ]'
+out=$(GLEANER_SOCKET=$tmp/none.sock "$GLEAN" --db "$A" add "$G/no-such-feed.xml" 2>&1); rc=$?
+expect "glean add on a 404: exit 1, HTTP 404 named, nothing added" "rc=$rc: $out" \
+	eval '[ "$rc" -eq 1 ] && contains "$out" "HTTP 404" && [ "$(sq "$A" "SELECT count(*) FROM feeds")" = 3 ]'
+out=$(GLEANER_SOCKET=$tmp/none.sock "$GLEAN" --db "$A" add "http://127.0.0.1:1/feed.xml" 2>&1); rc=$?
+expect "glean add when the URL cannot be reached: added as given, with a warning" "rc=$rc: $out" \
+	eval '[ "$rc" -eq 0 ] && contains "$out" "could not be checked" && [ "$(sq "$A" "SELECT count(*) FROM feeds")" = 4 ]'
+
 kill -TERM "$HTTPD"; wait "$HTTPD" 2>/dev/null
 pids=$(printf ' %s' $pids | sed "s/ $HTTPD\b//g")
 echo "articles: $pass passed, $fail failed"

@@ -32,12 +32,12 @@ if grep -q "no database" "$tmp/err" && [ ! -e "$DB" ]; then ok "  ... says so, c
 else bad "  ... says so, creates nothing" "$(cat "$tmp/err")"; fi
 
 # --- add, ingest, feeds
-status "add with title, tags, interval" 0 g add --title News --tag news --tag tech,daily \
+status "add with title, tags, interval" 0 g add --no-discover --title News --tag news --tag tech,daily \
 	--interval 2h https://example.org/news.xml
-status "add the same URL again: exit 1" 1 g add https://example.org/news.xml
+status "add the same URL again: exit 1" 1 g add --no-discover https://example.org/news.xml
 grep -q "already there" "$tmp/err" && ok "  ... says it is already there" || bad "  ... says it is already there" "$(cat "$tmp/err")"
 status "add a non-URL: exit 2" 2 g add not-a-url
-status "add --interval junk: exit 2" 2 g add --interval soon https://example.org/x.xml
+status "add --interval junk: exit 2" 2 g add --no-discover --interval soon https://example.org/x.xml
 status "ingest news.xml" 0 g ingest --now 2024-03-05T10:00:00Z https://example.org/news.xml $D/news.xml
 grep -q "3 new" "$tmp/out" && ok "  ... 3 new items" || bad "  ... 3 new items" "$(cat "$tmp/out")"
 status "ingest other.xml into a new feed" 0 g ingest --now 2024-03-06T10:00:00Z https://example.org/other.xml $D/other.xml
@@ -393,7 +393,7 @@ status "rm with no feed: exit 2" 2 g rm
 
 # --- database errors: exit 3, the file byte for byte unchanged
 printf 'just some text\nnot a database\n' >"$tmp/text.db"; cp "$tmp/text.db" "$tmp/text.orig"
-for c in feeds items stats "add https://example.org/t.xml" "read --all" "import $D/extra.opml"; do
+for c in feeds items stats "add --no-discover https://example.org/t.xml" "read --all" "import $D/extra.opml"; do
 	# shellcheck disable=SC2086
 	run "$GLEAN" --db "$tmp/text.db" $c
 	[ $rc -eq 3 ] && ok "text file as database, $c: exit 3" || bad "text file as database, $c" "rc=$rc $(cat "$tmp/err")"
@@ -401,10 +401,10 @@ done
 cmp -s "$tmp/text.db" "$tmp/text.orig" && [ ! -e "$tmp/text.db-wal" ] && ok "  ... the text file is unchanged" || bad "  ... the text file is unchanged"
 if has_sqlite3; then
 	sqlite3 "$tmp/foreign.db" "CREATE TABLE t(x); INSERT INTO t VALUES (1)"; cp "$tmp/foreign.db" "$tmp/foreign.orig"
-	status "another program's SQLite file: exit 3" 3 "$GLEAN" --db "$tmp/foreign.db" add https://example.org/f.xml
+	status "another program's SQLite file: exit 3" 3 "$GLEAN" --db "$tmp/foreign.db" add --no-discover https://example.org/f.xml
 	grep -q "not a Gleaner database" "$tmp/err" && cmp -s "$tmp/foreign.db" "$tmp/foreign.orig" \
 		&& ok "  ... says so, file unchanged" || bad "  ... says so, file unchanged" "$(cat "$tmp/err")"
-	"$GLEAN" --db "$tmp/newer.db" add https://example.org/n.xml >/dev/null
+	"$GLEAN" --db "$tmp/newer.db" add --no-discover https://example.org/n.xml >/dev/null
 	sqlite3 "$tmp/newer.db" "PRAGMA user_version = 999"; cp "$tmp/newer.db" "$tmp/newer.orig"
 	status "a database from a newer Gleaner: exit 3" 3 "$GLEAN" --db "$tmp/newer.db" read --all
 	grep -q "newer" "$tmp/err" && cmp -s "$tmp/newer.db" "$tmp/newer.orig" \
@@ -421,7 +421,7 @@ run env GLEANER_DB="$DB" "$GLEAN" feeds --json
 cmp -s "$tmp/out" "$tmp/want.json" && ok "GLEANER_DB" || bad "GLEANER_DB" "rc=$rc $(cat "$tmp/err")"
 status "-c a missing file: exit 2" 2 "$GLEAN" -c "$tmp/nope.conf" feeds
 if [ ! -r /var/lib/gleaner/gleaner.db ]; then
-	status "the XDG default for a write" 0 env XDG_DATA_HOME="$tmp/xdg" "$GLEAN" add https://example.org/x.xml
+	status "the XDG default for a write" 0 env XDG_DATA_HOME="$tmp/xdg" "$GLEAN" add --no-discover https://example.org/x.xml
 	[ -f "$tmp/xdg/gleaner/gleaner.db" ] && ok "  ... \$XDG_DATA_HOME/gleaner/gleaner.db, folder created" || bad "  ... XDG path"
 	status "the HOME default for a read" 3 "$GLEAN" feeds
 	grep -q "$tmp/home/.local/share/gleaner/gleaner.db" "$tmp/err" && ok "  ... ~/.local/share/gleaner/gleaner.db" || bad "  ... HOME path" "$(cat "$tmp/err")"

@@ -217,6 +217,63 @@ test_errors(void **state)
 	assert_string_equal(err, "empty page");
 }
 
+/* discover_feeds: the feeds a page names, for glean add SITE. */
+static size_t
+discover(const char *page, const char *url, char ***urls)
+{
+	return discover_feeds(page, strlen(page), NULL, url, urls);
+}
+
+static void
+test_discover(void **state)
+{
+	char  **u = NULL;
+	size_t  n;
+
+	(void)state;
+	/* rel is a token list in any case; type may carry parameters; hrefs
+	 * resolve against the page; a feed named twice counts once; other
+	 * alternates (a translation, a stylesheet) do not count. */
+	n = discover("<html><head>"
+		     "<link rel=stylesheet href=/s.css>"
+		     "<link rel=\"Alternate Feed\" TYPE=\"application/RSS+xml; charset=utf-8\" href=\"/feed/\">"
+		     "<link rel=alternate hreflang=fr href=/fr/>"
+		     "<link rel=alternate type=application/atom+xml href=\"comments/feed\">"
+		     "<link rel=alternate type=application/rss+xml href=\"https://example.org/feed/\">"
+		     "</head><body></body></html>",
+		     "https://example.org/blog/post.html", &u);
+	assert_int_equal(n, 2);
+	assert_string_equal(u[0], "https://example.org/feed/");
+	assert_string_equal(u[1], "https://example.org/blog/comments/feed");
+	discover_free(u, n);
+
+	/* <base href> wins over the page's URL, and is itself relative to it. */
+	n = discover("<head><base href=\"/b/\"><link rel=alternate type=application/feed+json"
+		     " href=\"feed.json\"></head>", "https://example.org/x/y", &u);
+	assert_int_equal(n, 1);
+	assert_string_equal(u[0], "https://example.org/b/feed.json");
+	discover_free(u, n);
+
+	/* Plain application/json only when the href says feed: WordPress's
+	 * REST API link is not a feed.  No http(s): not kept. */
+	n = discover("<link rel=alternate type=application/json href=/wp-json/wp/v2/pages/7>"
+		     "<link rel=alternate type=application/json href=/feed.json>"
+		     "<link rel=alternate type=application/rss+xml href=\"javascript:alert(1)\">"
+		     "<link rel=alternate type=application/rss+xml href=\"ftp://example.org/f.xml\">",
+		     "https://example.org/", &u);
+	assert_int_equal(n, 1);
+	assert_string_equal(u[0], "https://example.org/feed.json");
+	discover_free(u, n);
+
+	/* None: NULL, and freeing NULL is a no-op. */
+	n = discover("<p>no feeds here</p>", "https://example.org/", &u);
+	assert_int_equal(n, 0);
+	assert_null(u);
+	discover_free(u, n);
+	assert_int_equal(discover_feeds("", 0, NULL, "https://example.org/", &u), 0);
+	assert_null(u);
+}
+
 int
 main(void)
 {
@@ -224,6 +281,7 @@ main(void)
 	    cmocka_unit_test(test_meta_charset), cmocka_unit_test(test_http_equiv),
 	    cmocka_unit_test(test_http_header),	 cmocka_unit_test(test_bom),
 	    cmocka_unit_test(test_undeclared),	 cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_discover),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
