@@ -1,10 +1,13 @@
 /*
- * fuzz_extract.c: libFuzzer harness for extract_article().  The first
- * byte picks the HTTP charset (or none) and whether a per-site rule is
- * applied; the rest is the page.
+ * fuzz_extract.c: libFuzzer harness for extract_article() and
+ * discover_feeds() (glean add), both on web pages.  The first byte picks
+ * the HTTP charset (or none) and whether a per-site rule is applied; the
+ * rest is the page.
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #include "gleaner.h"
 
@@ -37,5 +40,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r == EXTRACT_OK && a.html == NULL)
 		abort(); /* an article always has its HTML */
 	article_clear(&a);
+	if (data[0] & 0x40) {
+		char **u = NULL;
+		size_t n = discover_feeds((const char *)data + 1, size - 1, o.http_charset, o.url, &u), i;
+
+		for (i = 0; i < n; i++)
+			if (strncasecmp(u[i], "http://", 7) != 0 && strncasecmp(u[i], "https://", 8) != 0)
+				abort(); /* only http(s) feeds are named */
+		if ((n == 0) != (u == NULL))
+			abort();
+		discover_free(u, n);
+	}
 	return 0;
 }
