@@ -1,6 +1,7 @@
 /*
  * cmd_items.c: glean items [--feed F] [--tag T] [--unread] [--starred]
- *              [--since DATE] [--limit N] [--oldest] [--json | --jsonl] [--full]
+ *              [--since DATE] [--before DATE] [--limit N] [--oldest]
+ *              [--json | --jsonl] [--full]
  * Newest first (by when Gleaner first saw an item); every matching item
  * unless --limit.  Exit 1 when nothing matches.
  */
@@ -180,13 +181,15 @@ items_usage(FILE *fp)
 	fprintf(
 	    fp,
 	    "usage: glean items [--feed FEED] [--tag TAG] [--unread] [--starred]\n"
-	    "                   [--since DATE] [--limit N] [--oldest] [--json | --jsonl] [--full]\n"
+	    "                   [--since DATE] [--before DATE] [--limit N] [--oldest]\n"
+	    "                   [--json | --jsonl] [--full]\n"
 	    "  --feed FEED   one feed (id, URL or exact title)\n"
 	    "  --tag TAG     the feeds with this tag\n"
 	    "  --unread      unread items only\n"
 	    "  --starred     starred items only\n"
 	    "  --since DATE  first seen or published at or after DATE (2024-03-01,\n"
 	    "                2024-03-01T10:00:00Z) or that long ago (30m, 2h, 7d)\n"
+	    "  --before DATE published (else first seen) before DATE, or that long ago\n"
 	    "  --limit N     at most N items (default: all)\n"
 	    "  --oldest      oldest first\n"
 	    "  --json        a JSON array; --jsonl: one JSON object per line\n"
@@ -202,7 +205,8 @@ cmd_items(int argc, char **argv)
 	    {"since", required_argument, NULL, 'S'}, {"limit", required_argument, NULL, 'n'},
 	    {"oldest", no_argument, NULL, 'o'},	     {"json", no_argument, NULL, 'j'},
 	    {"jsonl", no_argument, NULL, 'J'},	     {"full", no_argument, NULL, 'F'},
-	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0},
+	    {"before", required_argument, NULL, 'b'}, {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct item_filter flt = {0};
 	struct items_out   o = {0};
@@ -213,7 +217,7 @@ cmd_items(int argc, char **argv)
 	flt.since = DATE_NONE;
 	cli_cmdname(argv);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:t:usS:n:ojJFh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:t:usS:b:n:ojJFh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			feed = optarg;
@@ -230,6 +234,12 @@ cmd_items(int argc, char **argv)
 		case 'S':
 			if (cli_parse_since(optarg, &flt.since) == -1) {
 				cli_err("items: --since: '%s' is not a date or a duration", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'b':
+			if (cli_parse_since(optarg, &flt.before) == -1 || flt.before == 0) {
+				cli_err("items: --before: '%s' is not a date or a duration", optarg);
 				return EXIT_USAGE;
 			}
 			break;

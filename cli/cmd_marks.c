@@ -1,5 +1,6 @@
 /*
- * cmd_marks.c: glean read|unread|star|unstar (ITEM... | --feed FEED | --all)
+ * cmd_marks.c: glean read|unread|star|unstar
+ *   (ITEM... | --feed FEED | --tag TAG | --all) [--before DATE]
  * Items named by id are marked in one transaction: all or none (exit 1 if
  * one of them does not exist).
  */
@@ -25,10 +26,13 @@ static void
 marks_usage(FILE *fp, int mark)
 {
 	fprintf(fp,
-		"usage: glean %s ITEM... | --feed FEED | --all\n"
-		"  ITEM...      items by id\n"
-		"  --feed FEED  every item of a feed (id, URL or exact title)\n"
-		"  --all        every item\n",
+		"usage: glean %s ITEM... | --feed FEED | --tag TAG | --all [--before DATE]\n"
+		"  ITEM...        items by id\n"
+		"  --feed FEED    every item of a feed (id, URL or exact title)\n"
+		"  --tag TAG      every item of the feeds with this tag\n"
+		"  --all          every item\n"
+		"  --before DATE  only those published (else first seen) before DATE\n"
+		"                 (2024-03-01, 2024-03-01T10:00:00Z) or that long ago (7d, 12h)\n",
 		names[mark]);
 }
 
@@ -61,7 +65,9 @@ cmd_mark(int argc, char **argv, int mark)
 {
 	static const struct option opts[] = {
 	    {"feed", required_argument, NULL, 'f'},
+	    {"tag", required_argument, NULL, 't'},
 	    {"all", no_argument, NULL, 'a'},
+	    {"before", required_argument, NULL, 'b'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -74,10 +80,20 @@ cmd_mark(int argc, char **argv, int mark)
 	flt.since = DATE_NONE;
 	cli_cmdname(argv);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:ah", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:t:ab:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			feed = optarg;
+			break;
+		case 't':
+			flt.tag = optarg;
+			break;
+		case 'b':
+			if (cli_parse_since(optarg, &flt.before) == -1 || flt.before == 0) {
+				cli_err("%s: --before: '%s' is not a date or a duration", names[mark],
+					optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'a':
 			all = 1;
@@ -90,7 +106,8 @@ cmd_mark(int argc, char **argv, int mark)
 			return EXIT_USAGE;
 		}
 	}
-	if ((feed != NULL) + all + (optind < argc) != 1) {
+	if ((feed != NULL) + (flt.tag != NULL) + all + (optind < argc) != 1 ||
+	    (flt.before && optind < argc)) {
 		marks_usage(stderr, mark);
 		return EXIT_USAGE;
 	}

@@ -349,6 +349,7 @@ struct item_filter {
 	const char *tag;               /* NULL: any */
 	int     unread, starred;       /* 1: only those */
 	int64_t since;                 /* DATE_NONE: any; else first seen or published at or after */
+	int64_t before;                /* 0: any; else published (else first seen) before */
 	int64_t limit;                 /* 0: no limit */
 	int     order;
 	int     full;                  /* fetch content and article text too */

@@ -585,6 +585,8 @@ filter_sql(struct buf *b, const struct item_filter *f)
 		buf_adds(b, " AND i.starred"); /* as items_starred's WHERE, so it applies */
 	if (f->since != DATE_NONE)
 		buf_adds(b, " AND (i.first_seen >= ?4 OR i.published >= ?4)");
+	if (f->before)
+		buf_adds(b, " AND coalesce(i.published, i.first_seen) < ?5");
 }
 
 static void
@@ -598,6 +600,8 @@ filter_bind(sqlite3_stmt *st, const struct item_filter *f)
 		sqlite3_bind_text(st, 3, f->tag, -1, SQLITE_STATIC);
 	if (f->since != DATE_NONE)
 		sqlite3_bind_int64(st, 4, f->since);
+	if (f->before)
+		sqlite3_bind_int64(st, 5, f->before);
 }
 
 static const char *

@@ -224,6 +224,29 @@ run g items --unread --jsonl
 status "unread --all" 0 g unread --all
 run g items --unread --jsonl
 [ "$(wc -l <"$tmp/out")" -eq 4 ] && ok "  ... every item unread" || bad "  ... every item unread" "$(cat "$tmp/out")"
+status "read --tag TAG" 0 g read --tag news
+grep -q "^3 items marked read" "$tmp/out" && ok "  ... the tagged feed's 3 items" || bad "  ... the tagged feed's 3 items" "$(cat "$tmp/out")"
+status "read --all --before a date before every item" 0 g read --all --before 2000-01-01
+grep -q "^0 items marked read" "$tmp/out" && ok "  ... marks none" || bad "  ... marks none" "$(cat "$tmp/out")"
+status "items --before a later date" 0 g items --before 2100-01-01 --jsonl
+[ "$(wc -l <"$tmp/out")" -eq 4 ] && ok "  ... lists all 4" || bad "  ... lists all 4" "$(cat "$tmp/out")"
+run g items --jsonl
+cp "$tmp/out" "$tmp/all.jsonl"
+T=$(python3 -c 'import json,sys
+ts = sorted(json.loads(l)["published"] for l in sys.stdin if json.loads(l)["published"])
+print(ts[-1])' <"$tmp/all.jsonl")
+g read --all >/dev/null
+status "unread --all --before the newest item's date" 0 g unread --all --before "$T"
+run g items --unread --jsonl
+py "  ... exactly the items published before it are unread" '
+import json, sys
+unread = {json.loads(l)["id"] for l in sys.stdin}
+older = {i["id"] for i in map(json.loads, open(sys.argv[2])) if i["published"] and i["published"] < sys.argv[1]}
+assert unread == older and 0 < len(older) < 4, (unread, older)
+' "$T" "$tmp/all.jsonl"
+status "read ITEM --before: exit 2" 2 g read --before 7d "$ID"
+status "items --before junk: exit 2" 2 g items --before soon
+g unread --all >/dev/null
 status "read --feed missing: exit 1" 1 g read --feed "No such feed"
 status "read with nothing named: exit 2" 2 g read
 status "read --all and an item: exit 2" 2 g read --all "$ID"
