@@ -18,7 +18,8 @@
 #  3. gleanerd as a daemon: a failed article whose retry came due is fetched
 #     at start (charset from <meta http-equiv> only); glean refetch --wait.
 # Needs bash, python3, sqlite3 and curl; about 15 s.  VERBOSE=1 shows every
-# check's values.
+# check's values.  GLEANER_TEST_SLOW=N (default 1) multiplies every time limit
+# by N, for gleanerd under valgrind (make valgrind); the checks stay the same.
 set -u
 GLEANERD=${1:?usage: articles.sh GLEANERD GLEAN}
 GLEAN=${2:?usage: articles.sh GLEANERD GLEAN}
@@ -26,6 +27,8 @@ case $GLEANERD in /*) ;; *) GLEANERD=$PWD/$GLEANERD ;; esac
 case $GLEAN in /*) ;; *) GLEAN=$PWD/$GLEAN ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 PY=${PYTHON:-python3}
+SLOW=${GLEANER_TEST_SLOW:-1}
+case $SLOW in '' | *[!0-9]* | 0) SLOW=1 ;; esac
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export NO_COLOR=1
@@ -47,7 +50,7 @@ bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '     %s\n
 expect() { local _n=$1 _d=$2; shift 2; if "$@"; then ok "$_n" "$_d"; else bad "$_n" "$_d"; fi; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 alive() { local st=""; [ -r "/proc/$1/stat" ] && read -r _ _ st _ <"/proc/$1/stat"; [ -n "$st" ] && [ "$st" != Z ]; }
-until_ok() { local end=$(($(now_ms) + $1 * 1000)); shift
+until_ok() { local end=$(($(now_ms) + $1 * 1000 * SLOW)); shift
 	while ! "$@"; do [ "$(now_ms)" -ge "$end" ] && return 1; sleep 0.1; done; }
 sq() { sqlite3 -cmd '.timeout 5000' "$@" 2>&1; }
 contains() { case $1 in *"$2"*) return 0 ;; esac; return 1; }
@@ -129,14 +132,14 @@ C=$tmp/once.conf DB=$tmp/once.db
 	printf '\n[feed "Headlines"]\nurl = %s/feed-nofull.xml\nallow_private_addresses = yes\nfull_text = no\n' "$G"
 } >"$C"
 t0=$(now_ms)
-timeout -k 5 60 "$GLEANERD" -c "$C" -f --once >"$tmp/once.out" 2>"$tmp/once.err"; rc=$?
+timeout -k 5 $((60 * SLOW)) "$GLEANERD" -c "$C" -f --once >"$tmp/once.out" 2>"$tmp/once.err"; rc=$?
 secs=$((($(now_ms) - t0) / 1000))
 expect "--once polls, fetches the articles, stores them and exits 0" \
 	"rc=$rc in $secs s: $(tail -n 4 "$tmp/once.err")" \
 	eval '[ "$rc" -eq 0 ] && grep -q "fetched [0-9]* articles" "$tmp/once.err"'
 expect "--once waits for the article that never answers, up to the timeout (3 s)" \
 	"hang status '$(art hang status)', rc=$rc in $secs s" \
-	eval '[ "$(art hang status)" = timeout ] && le "$secs" 30'
+	eval '[ "$(art hang status)" = timeout ] && le "$secs" $((30 * SLOW))'
 getlog
 
 # The article: its paragraphs, markers and metadata, not the page's chrome.
@@ -253,7 +256,7 @@ C2=$tmp/polite.conf DB2=$tmp/polite.db
 	printf '\n[feed "Gazette"]\nurl = %s/feed.xml\nallow_private_addresses = yes\n' "$G"
 	printf '\n[site "127.0.0.1"]\nremove = blockquote\n'
 } >"$C2"
-timeout -k 5 60 "$GLEANERD" -c "$C2" -f --once >"$tmp/polite.out" 2>"$tmp/polite.err"; rc=$?
+timeout -k 5 $((60 * SLOW)) "$GLEANERD" -c "$C2" -f --once >"$tmp/polite.out" 2>"$tmp/polite.err"; rc=$?
 getlog
 # Article pages under /pages/ (the feed left out).
 read -r arts gap overlaps <<<"$("$PY" "$tmp/t.py" spacing "$tmp/log.json" "/pages/")"
