@@ -15,17 +15,18 @@
 # Environment: GLEANER_SHARED (default ../shared); GLEANER_TEST_SLOW (default
 # 10): the suites multiply their time limits by it, since memcheck runs the
 # daemon 20-50 times slower (the checks themselves are the same);
-# VG_SUITES: the parts to run, of "unit cli daemon articles faults storage
-# crash" (default: all but storage and crash).
-#
-# Not run by default: tests/faults/storage.sh and tests/faults/crash.sh (see
-# the "storage" and "crash" cases below for why; VG_SUITES can ask for them).
-# tests/store/run.sh builds and runs its own ASan binary: not a program here.
+# VG_SUITES: the parts to run (default all: "unit cli daemon articles faults
+# storage crash").  storage needs root for its tmpfs, as in make test (it
+# skips with a message otherwise); crash runs CRASH_KILLS (here 5) rounds: a
+# SIGKILLed memcheck process writes no leak report, so each killed daemon is
+# checked only for the errors it logged before the kill (counted as "killed
+# before their leak check"); the last daemon of the suite ends on SIGTERM.
+# Left out: tests/store/run.sh, which builds and runs its own ASan binary.
 GLEAN=${1:?usage: run-valgrind.sh GLEAN GLEANERD UNIT_BIN...}
 GLEANERD=${2:?usage: run-valgrind.sh GLEAN GLEANERD UNIT_BIN...}
 shift 2
 SHARED=${GLEANER_SHARED:-../shared}
-SUITES=${VG_SUITES:-unit cli daemon articles faults}
+SUITES=${VG_SUITES:-unit cli daemon articles faults storage crash}
 GLEANER_TEST_SLOW=${GLEANER_TEST_SLOW:-10}
 GLEANER_TEST_VALGRIND=1
 export GLEANER_TEST_SLOW GLEANER_TEST_VALGRIND
@@ -138,12 +139,8 @@ for s in $SUITES; do
 	# The release gleanerd of the fault suite's memory run is the wrapped one
 	# too: the heavy documents go through memcheck (the bound is not checked).
 	faults) suite faults tests/faults/run.sh "$WRAP/gleanerd" "$WRAP/glean" "$WRAP/gleanerd" ;;
-	# Not by default: it mounts a tmpfs (root), fills it and sets a file
-	# size limit on the daemon, which under memcheck also limits the log.
 	storage) suite storage tests/faults/storage.sh "$WRAP/gleanerd" "$WRAP/glean" ;;
-	# Not by default: a SIGKILLed memcheck process writes no leak report, so
-	# the kills themselves are out of memcheck's sight; errors logged during
-	# ingest and recovery are still seen.  CRASH_KILLS (default here 5).
+	# 5 rounds: each takes 10-15 s under memcheck (20 in make test).
 	crash) CRASH_KILLS=${CRASH_KILLS:-5}; export CRASH_KILLS
 		suite crash tests/faults/crash.sh "$WRAP/gleanerd" "$WRAP/glean" ;;
 	*) echo "run-valgrind.sh: unknown suite '$s'"; fail=$((fail + 1)) ;;
