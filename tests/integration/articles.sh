@@ -258,11 +258,14 @@ C2=$tmp/polite.conf DB2=$tmp/polite.db
 } >"$C2"
 timeout -k 5 $((60 * SLOW)) "$GLEANERD" -c "$C2" -f --once >"$tmp/polite.out" 2>"$tmp/polite.err"; rc=$?
 getlog
-# Article pages under /pages/ (the feed left out).
+# Article pages under /pages/ (the feed left out).  gleanerd counts the
+# delay from its own start of the fetch; the server sees the request after
+# the connect and send, which vary by more than 50 ms only when gleanerd is
+# slowed (memcheck): the margin is 0.05 s times SLOW.
 read -r arts gap overlaps <<<"$("$PY" "$tmp/t.py" spacing "$tmp/log.json" "/pages/")"
 expect "article_host_delay = 1s: fetches from one host start at least 1 s apart, one at a time" \
 	"rc=$rc; $arts article requests, smallest gap between starts $gap s, overlaps $overlaps" \
-	eval '[ "$rc" -eq 0 ] && ge "$arts" 4 && "$PY" -c "import sys; sys.exit(not float(sys.argv[1]) >= 0.95)" "$gap" && [ "$overlaps" = 0 ]'
+	eval '[ "$rc" -eq 0 ] && ge "$arts" 4 && "$PY" -c "import sys; sys.exit(not float(sys.argv[1]) >= 1 - 0.05 * int(sys.argv[2]))" "$gap" "$SLOW" && [ "$overlaps" = 0 ]'
 
 t2=$(sq "$DB2" "SELECT a.text FROM items i JOIN articles a ON a.id = i.article_id WHERE i.guid LIKE '%/story'")
 expect "a [site] rule (remove = blockquote) is applied to that host's pages" \
