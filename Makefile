@@ -117,8 +117,8 @@ unit: $(UNIT_BIN)
 integration: $(B)/san/bin/glean
 	@sh tests/run-tests.sh --integration $(B)/san/bin/glean
 
-valgrind: bin/glean $(UNIT_SRC:tests/unit/%.c=$(B)/vg/%)
-	@sh tests/run-valgrind.sh bin/glean $(UNIT_SRC:tests/unit/%.c=$(B)/vg/%)
+valgrind: bin/glean bin/gleanerd $(UNIT_SRC:tests/unit/%.c=$(B)/vg/%)
+	@sh tests/run-valgrind.sh bin/glean bin/gleanerd $(UNIT_SRC:tests/unit/%.c=$(B)/vg/%)
 
 $(B)/vg/%: tests/unit/%.c $(B)/libgleaner.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)

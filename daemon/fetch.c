@@ -60,34 +60,53 @@ struct xfer {
 
 /* ---------------------------------------------------------------- addresses */
 
+static int
+ip4_private(uint32_t a)
+{
+	return (a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 ||
+	       (a >> 20) == 0xAC1 ||              /* 172.16/12 */
+	       (a >> 16) == 0xC0A8 ||             /* 192.168/16 */
+	       (a >> 16) == 0xA9FE ||             /* 169.254/16 link-local */
+	       (a >> 22) == (0x64400000u >> 22) || /* 100.64/10 carrier NAT */
+	       (a >> 28) == 0xE ||                /* 224/4 multicast */
+	       (a >> 28) == 0xF;                  /* 240/4 reserved, broadcast */
+}
+
+static int
+ip6_private(const struct in6_addr *a)
+{
+	const uint8_t *b = a->s6_addr;
+
+	if (IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LINKLOCAL(a) ||
+	    IN6_IS_ADDR_SITELOCAL(a) || IN6_IS_ADDR_MULTICAST(a) || (b[0] & 0xFE) == 0xFC)
+		return 1;
+	if (IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a)) {
+		uint32_t v4;
+
+		memcpy(&v4, b + 12, 4);
+		return ip4_private(ntohl(v4));
+	}
+	return 0;
+}
+
+/* The address is copied out, not read through a cast: a sockaddr_in
+ * written into a sockaddr_storage and read back as a sockaddr is an
+ * aliasing violation, and at -O2 GCC read the family as the memset's 0
+ * (every address "private", every feed refused in the release build). */
 int
 addr_is_private(const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET) {
-		uint32_t a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+		struct sockaddr_in in;
 
-		return (a >> 24) == 0 || (a >> 24) == 10 || (a >> 24) == 127 ||
-		       (a >> 20) == 0xAC1 ||              /* 172.16/12 */
-		       (a >> 16) == 0xC0A8 ||             /* 192.168/16 */
-		       (a >> 16) == 0xA9FE ||             /* 169.254/16 link-local */
-		       (a >> 22) == (0x64400000u >> 22) || /* 100.64/10 carrier NAT */
-		       (a >> 28) == 0xE ||                /* 224/4 multicast */
-		       (a >> 28) == 0xF;                  /* 240/4 reserved, broadcast */
+		memcpy(&in, sa, sizeof(in));
+		return ip4_private(ntohl(in.sin_addr.s_addr));
 	}
 	if (sa->sa_family == AF_INET6) {
-		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-		const uint8_t         *b = a->s6_addr;
+		struct sockaddr_in6 in6;
 
-		if (IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_UNSPECIFIED(a) || IN6_IS_ADDR_LINKLOCAL(a) ||
-		    IN6_IS_ADDR_SITELOCAL(a) || IN6_IS_ADDR_MULTICAST(a) || (b[0] & 0xFE) == 0xFC)
-			return 1;
-		if (IN6_IS_ADDR_V4MAPPED(a) || IN6_IS_ADDR_V4COMPAT(a)) {
-			struct sockaddr_in v4 = {.sin_family = AF_INET};
-
-			memcpy(&v4.sin_addr, b + 12, 4);
-			return addr_is_private((const struct sockaddr *)&v4);
-		}
-		return 0;
+		memcpy(&in6, sa, sizeof(in6));
+		return ip6_private(&in6.sin6_addr);
 	}
 	return 1; /* anything else (AF_UNIX...) is never a feed server */
 }
@@ -111,24 +130,23 @@ static int
 prereq_cb(void *ud, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port,
 	  int conn_local_port)
 {
-	struct xfer            *x = ud;
-	struct sockaddr_storage ss;
-	struct sockaddr_in     *v4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6    *v6 = (struct sockaddr_in6 *)&ss;
+	struct xfer    *x = ud;
+	struct in_addr  a4;
+	struct in6_addr a6;
+	int             priv;
 
 	(void)conn_local_ip;
 	(void)conn_primary_port;
 	(void)conn_local_port;
 	if (x->allow_private)
 		return CURL_PREREQFUNC_OK;
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, conn_primary_ip, &v4->sin_addr) == 1)
-		v4->sin_family = AF_INET;
-	else if (inet_pton(AF_INET6, conn_primary_ip, &v6->sin6_addr) == 1)
-		v6->sin6_family = AF_INET6;
+	if (inet_pton(AF_INET, conn_primary_ip, &a4) == 1)
+		priv = ip4_private(ntohl(a4.s_addr));
+	else if (inet_pton(AF_INET6, conn_primary_ip, &a6) == 1)
+		priv = ip6_private(&a6);
 	else
 		return CURL_PREREQFUNC_OK; /* a proxy or a name: opensocket_cb judged it */
-	if (addr_is_private((struct sockaddr *)&ss)) {
+	if (priv) {
 		x->r.blocked_private = 1;
 		return CURL_PREREQFUNC_ABORT;
 	}

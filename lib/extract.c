@@ -71,22 +71,25 @@ body_len(xmlNode *root, char **text)
 	return strlen(*text);
 }
 
-/* Removes every node the expression selects; returns -1 on a bad expression. */
+/* Removes every node the expression selects; returns -1 on a bad expression.
+ * The nodes are freed after the node set: xmlXPathFreeObject() reads each
+ * node's type. */
 static int
 xpath_remove(htmlDocPtr doc, const char *expr)
 {
 	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
 	xmlXPathObjectPtr  res;
-	int		   i;
+	xmlNode		 **doomed = NULL;
+	int		   i, ndoomed = 0, rc = -1;
 
 	if (ctx == NULL)
 		return -1;
 	res = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
-	if (res == NULL) {
-		xmlXPathFreeContext(ctx);
-		return -1;
-	}
-	if (res->type == XPATH_NODESET && res->nodesetval) {
+	if (res == NULL)
+		goto err;
+	if (res->type == XPATH_NODESET && res->nodesetval && res->nodesetval->nodeNr > 0) {
+		if ((doomed = calloc((size_t)res->nodesetval->nodeNr, sizeof(xmlNode *))) == NULL)
+			goto err;
 		/* Unlink all first: a later node may sit inside an earlier one. */
 		for (i = 0; i < res->nodesetval->nodeNr; i++) {
 			xmlNode *n = res->nodesetval->nodeTab[i];
@@ -109,13 +112,18 @@ xpath_remove(htmlDocPtr doc, const char *expr)
 							inside = 1;
 				}
 				if (!inside)
-					xmlFreeNode(n);
+					doomed[ndoomed++] = n;
 			}
 		}
 	}
+	rc = 0;
+err:
 	xmlXPathFreeObject(res);
 	xmlXPathFreeContext(ctx);
-	return 0;
+	for (i = 0; i < ndoomed; i++)
+		xmlFreeNode(doomed[i]);
+	free(doomed);
+	return rc;
 }
 
 /* The nodes the content rule selects, gathered under one new <div>

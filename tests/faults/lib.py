@@ -8,6 +8,15 @@ import json, os, signal, sqlite3, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 VERBOSE = bool(os.environ.get("VERBOSE"))
+# GLEANER_TEST_SLOW=N (default 1): every time limit times N, for gleanerd
+# and glean under valgrind (make valgrind); what is checked stays the same.
+try:
+    SLOW = max(1, int(os.environ.get("GLEANER_TEST_SLOW") or 1))
+except ValueError:
+    SLOW = 1
+# Set by tests/run-valgrind.sh: the programs run under memcheck, so a
+# process's resident memory is valgrind's, not theirs.
+VALGRIND = bool(os.environ.get("GLEANER_TEST_VALGRIND"))
 os.environ.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=1")
 os.environ.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
 
@@ -58,12 +67,12 @@ class Suite:
         return p
 
     def stop(self, p, grace=8.0):
-        """SIGTERM, then SIGKILL after grace seconds; returns (rc, seconds)."""
+        """SIGTERM, then SIGKILL after grace (times SLOW) seconds; returns (rc, seconds)."""
         t = time.time()
         if p.poll() is None:
             p.send_signal(signal.SIGTERM)
             try:
-                p.wait(grace)
+                p.wait(grace * SLOW)
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
@@ -89,7 +98,8 @@ class Suite:
 
 
 def until(seconds, fn, step=0.1):
-    end = time.time() + seconds
+    """Polls fn until it returns true, for seconds (times SLOW)."""
+    end = time.time() + seconds * SLOW
     while True:
         try:
             r = fn()
@@ -141,7 +151,7 @@ def q(path, sql, args=()):
 def glean_feeds(glean, dbpath):
     """`glean feeds --json` by title; raises ValueError if glean fails."""
     r = subprocess.run([glean, "--db", dbpath, "feeds", "--json"], capture_output=True, text=True,
-                       timeout=60)
+                       timeout=60 * SLOW)
     if r.returncode != 0:
         raise ValueError("glean feeds --json: exit %d: %s" % (r.returncode, r.stderr.strip()[:300]))
     return {f["title"]: f for f in json.loads(r.stdout)}
@@ -149,7 +159,7 @@ def glean_feeds(glean, dbpath):
 
 def glean_items(glean, dbpath, feed=None):
     argv = [glean, "--db", dbpath, "items", "--json"] + (["--feed", feed] if feed else [])
-    r = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=120 * SLOW)
     if r.returncode != 0:
         raise ValueError("glean items --json: exit %d: %s" % (r.returncode, r.stderr.strip()[:300]))
     return json.loads(r.stdout)

@@ -18,7 +18,8 @@
 #  3. gleanerd as a daemon: a failed article whose retry came due is fetched
 #     at start (charset from <meta http-equiv> only); glean refetch --wait.
 # Needs bash, python3, sqlite3 and curl; about 15 s.  VERBOSE=1 shows every
-# check's values.
+# check's values.  GLEANER_TEST_SLOW=N (default 1) multiplies every time limit
+# by N, for gleanerd under valgrind (make valgrind); the checks stay the same.
 set -u
 export NO_COLOR=1
 SUITE=articles
@@ -85,14 +86,14 @@ C=$tmp/once.conf DB=$tmp/once.db
 	printf '\n[feed "Headlines"]\nurl = %s/feed-nofull.xml\nallow_private_addresses = yes\nfull_text = no\n' "$G"
 } >"$C"
 t0=$(now_ms)
-timeout -k 5 60 "$GLEANERD" -c "$C" -f --once >"$tmp/once.out" 2>"$tmp/once.err"; rc=$?
+timeout -k 5 $((60 * SLOW)) "$GLEANERD" -c "$C" -f --once >"$tmp/once.out" 2>"$tmp/once.err"; rc=$?
 secs=$((($(now_ms) - t0) / 1000))
 expect "--once polls, fetches the articles, stores them and exits 0" \
 	"rc=$rc in $secs s: $(tail -n 4 "$tmp/once.err")" \
 	eval '[ "$rc" -eq 0 ] && grep -q "fetched [0-9]* articles" "$tmp/once.err"'
 expect "--once waits for the article that never answers, up to the timeout (3 s)" \
 	"hang status '$(art hang status)', rc=$rc in $secs s" \
-	eval '[ "$(art hang status)" = timeout ] && le "$secs" 30'
+	eval '[ "$(art hang status)" = timeout ] && le "$secs" $((30 * SLOW))'
 getlog
 
 # The article: its paragraphs, markers and metadata, not the page's chrome.
@@ -209,13 +210,16 @@ C2=$tmp/polite.conf DB2=$tmp/polite.db
 	printf '\n[feed "Gazette"]\nurl = %s/feed.xml\nallow_private_addresses = yes\n' "$G"
 	printf '\n[site "127.0.0.1"]\nremove = blockquote\n'
 } >"$C2"
-timeout -k 5 60 "$GLEANERD" -c "$C2" -f --once >"$tmp/polite.out" 2>"$tmp/polite.err"; rc=$?
+timeout -k 5 $((60 * SLOW)) "$GLEANERD" -c "$C2" -f --once >"$tmp/polite.out" 2>"$tmp/polite.err"; rc=$?
 getlog
-# Article pages under /pages/ (the feed left out).
+# Article pages under /pages/ (the feed left out).  gleanerd counts the
+# delay from its own start of the fetch; the server sees the request after
+# the connect and send, which vary by more than 50 ms only when gleanerd is
+# slowed (memcheck): the margin is 0.05 s times SLOW.
 read -r arts gap overlaps <<<"$("$PY" "$tmp/t.py" spacing "$tmp/log.json" "/pages/")"
 expect "article_host_delay = 1s: fetches from one host start at least 1 s apart, one at a time" \
 	"rc=$rc; $arts article requests, smallest gap between starts $gap s, overlaps $overlaps" \
-	eval '[ "$rc" -eq 0 ] && ge "$arts" 4 && "$PY" -c "import sys; sys.exit(not float(sys.argv[1]) >= 0.95)" "$gap" && [ "$overlaps" = 0 ]'
+	eval '[ "$rc" -eq 0 ] && ge "$arts" 4 && "$PY" -c "import sys; sys.exit(not float(sys.argv[1]) >= 1 - 0.05 * int(sys.argv[2]))" "$gap" "$SLOW" && [ "$overlaps" = 0 ]'
 
 t2=$(sq "$DB2" "SELECT a.text FROM items i JOIN articles a ON a.id = i.article_id WHERE i.guid LIKE '%/story'")
 expect "a [site] rule (remove = blockquote) is applied to that host's pages" \

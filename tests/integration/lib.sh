@@ -11,6 +11,10 @@ case $GLEANERD in /*) ;; *) GLEANERD=$PWD/$GLEANERD ;; esac
 case $GLEAN in /*) ;; *) GLEAN=$PWD/$GLEAN ;; esac
 HERE=$(cd "$(dirname "$0")" && pwd)
 PY=${PYTHON:-python3}
+# GLEANER_TEST_SLOW=N (default 1) multiplies the time limits, for gleanerd
+# under valgrind (make valgrind); what is checked stays the same.
+SLOW=${GLEANER_TEST_SLOW:-1}
+case $SLOW in '' | *[!0-9]* | 0) SLOW=1 ;; esac
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
@@ -35,8 +39,8 @@ bad() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '     %s\n
 expect() { local _n=$1 _d=$2; shift 2; if "$@"; then ok "$_n" "$_d"; else bad "$_n" "$_d"; fi; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 alive() { local st=""; [ -r "/proc/$1/stat" ] && read -r _ _ st _ <"/proc/$1/stat"; [ -n "$st" ] && [ "$st" != Z ]; }
-# until_ok SECONDS CMD...: polls CMD every 0.1 s
-until_ok() { local end=$(($(now_ms) + $1 * 1000)); shift
+# until_ok SECONDS CMD...: polls CMD every 0.1 s (for SECONDS times SLOW)
+until_ok() { local end=$(($(now_ms) + $1 * 1000 * SLOW)); shift
 	while ! "$@"; do [ "$(now_ms)" -ge "$end" ] && return 1; sleep 0.1; done; }
 sq() { sqlite3 -cmd '.timeout 5000' "$@" 2>&1; }
 contains() { case $1 in *"$2"*) return 0 ;; esac; return 1; }

@@ -219,6 +219,16 @@ test_extract_site_rule(void **state)
 	assert_string_equal(a.method, "site-rule");
 	assert_string_equal(a.body, "Kept text of the story.");
 	article_clear(&a);
+
+	/* Matches inside matches.  Under valgrind (make valgrind) this test
+	 * also caught the nodes being freed before libxml2's node set, which
+	 * reads them (in libxml2, out of ASan's sight). */
+	html = "<body><div id=story><p>Kept text of the story.</p><div class=promo>Buy "
+	       "<div class=promo>now <div class=promo>or never</div></div></div>"
+	       "<div class=promo>Again</div></div></body>";
+	assert_int_equal(extract(html, &o, &a), EXTRACT_OK);
+	assert_string_equal(a.body, "Kept text of the story.");
+	article_clear(&a);
 }
 
 /* Content after a second <html> tag, and below depth 256, is found. */
