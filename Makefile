@@ -101,11 +101,12 @@ export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(UNIT_BIN) $(REPLAY_BIN) $(B)/san/bin/glean $(B)/san/bin/gleanerd bin/gleanerd
+test-run: $(UNIT_BIN) $(REPLAY_BIN) $(B)/san/bin/glean $(B)/san/bin/gleanerd bin/gleanerd bin/glean
 	@sh tests/run-tests.sh --unit $(UNIT_BIN) --integration $(B)/san/bin/glean \
 	    --suite tests/fuzz/replay.sh:$(subst $(space),:,$(REPLAY_BIN)) \
 	    --suite tests/store/run.sh \
 	    --suite tests/integration/daemon.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \
+	    --suite tests/integration/daemon.sh:bin/gleanerd:bin/glean \
 	    --suite tests/integration/articles.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \
 	    --suite tests/faults/run.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean:bin/gleanerd \
 	    --suite tests/faults/storage.sh:$(B)/san/bin/gleanerd:$(B)/san/bin/glean \

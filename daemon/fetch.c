@@ -321,15 +321,15 @@ check_done(struct fetcher *f)
 	int      left;
 
 	while ((m = curl_multi_info_read(f->multi, &left)) != NULL) {
-		struct xfer *x = NULL;
-		CURLcode     code;
+		char    *priv = NULL; /* a char * of its own: no type-punned write */
+		CURLcode code;
 
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		code = m->data.result; /* copied before the handle goes */
-		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-		if (x)
-			xfer_finish(x, code);
+		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, &priv);
+		if (priv)
+			xfer_finish((struct xfer *)(void *)priv, code);
 	}
 }
 
