@@ -156,6 +156,10 @@ request(const char *path, const char *req, int progress, int json)
 			total = atoi(line + 3);
 			if (!progress || total == 0)
 				printf("%s\n", line + 3);
+		} else if (!strncmp(line, "failed article ", 15)) {
+			/* refresh --wait: an article fetched but not stored */
+			cli_err("%s", line + 7);
+			rc = EXIT_NOMATCH;
 		} else if (!strncmp(line, "failed ", 7)) {
 			seen++;
 			if (tty)

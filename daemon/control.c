@@ -369,6 +369,18 @@ control_articles_progress(struct daemon *d)
 	}
 }
 
+/* "article ID STATUS[: error]", or that storing it failed. */
+static void
+article_line(struct ctl_conn *c, int64_t id, int64_t kept, const char *status, const char *error)
+{
+	if (status == NULL)
+		conn_printf(c, "failed article %lld: storing failed: %s", (long long)id,
+			    error ? error : "");
+	else
+		conn_printf(c, "article %lld %s%s%s", (long long)kept, status, error ? ": " : "",
+			    error ? error : "");
+}
+
 void
 control_article_done(struct daemon *d, int64_t id, int64_t kept, int64_t feed_id,
 		     const char *status, const char *error)
@@ -378,22 +390,13 @@ control_article_done(struct daemon *d, int64_t id, int64_t kept, int64_t feed_id
 	for (c = d->ctl_conns; c; c = next) {
 		next = c->next;
 		if (c->art_phase && art_feed_of(c, feed_id)) {
-			if (status == NULL)
-				conn_printf(c, "article %lld not stored: %s", (long long)id,
-					    error ? error : "");
-			else
-				conn_printf(c, "article %lld %s%s%s", (long long)kept, status,
-					    error ? ": " : "", error ? error : "");
-			continue; /* "done" when none is left: control_articles_progress */
+			/* "done" when none is left: control_articles_progress */
+			article_line(c, id, kept, status, error);
+			continue;
 		}
 		if (!c->waiting || c->art_wait == 0 || (c->art_wait != id && c->art_wait != kept))
 			continue;
-		if (status == NULL)
-			conn_printf(c, "failed article %lld: storing failed: %s", (long long)id,
-				    error ? error : "");
-		else
-			conn_printf(c, "article %lld %s%s%s", (long long)kept, status,
-				    error ? ": " : "", error ? error : "");
+		article_line(c, id, kept, status, error);
 		conn_printf(c, "done");
 		conn_close(d, c);
 	}

@@ -80,6 +80,18 @@ is_el(const xmlNode *n, const char *name)
 	return n->type == XML_ELEMENT_NODE && n->name && !strcasecmp((const char *)n->name, name);
 }
 
+/* The node after n in document order under root, NULL at the end: depth
+ * first and iterative, since a page may nest deeply. */
+static xmlNode *
+walk_next(xmlNode *root, xmlNode *n)
+{
+	if (n->children && n->type == XML_ELEMENT_NODE)
+		return n->children;
+	while (n != root && n->next == NULL)
+		n = n->parent;
+	return n == root ? NULL : n->next;
+}
+
 /* The first <base href> of the page, resolved against the page's URL. */
 static char *
 base_of(xmlNode *root, const char *url)
@@ -98,16 +110,7 @@ base_of(xmlNode *root, const char *url)
 			}
 			xmlFree(h);
 		}
-		/* Depth first, iteratively: a page may nest deeply. */
-		if (n->children && n->type == XML_ELEMENT_NODE) {
-			n = n->children;
-			continue;
-		}
-		while (n && n != root && n->next == NULL)
-			n = n->parent;
-		if (n == NULL || n == root)
-			break;
-		n = n->next;
+		n = walk_next(root, n);
 	}
 	return url ? strdup(url) : NULL;
 }
@@ -158,15 +161,7 @@ discover_feeds(const char *html, size_t len, const char *http_charset, const cha
 			xmlFree(type);
 			xmlFree(href);
 		}
-		if (n->children && n->type == XML_ELEMENT_NODE) {
-			n = n->children;
-			continue;
-		}
-		while (n && n != root && n->next == NULL)
-			n = n->parent;
-		if (n == NULL || n == root)
-			break;
-		n = n->next;
+		n = walk_next(root, n);
 	}
 out:
 	free(base);
