@@ -31,11 +31,24 @@
 #define BATCH_DELAY 0.2
 #define BATCH_MAX   256
 
+/* The first bytes of a body served as HTML are kept too: when it is not
+ * a feed, the feed the page names (<link rel="alternate">) goes into the
+ * error, so that `glean feeds` says which URL to use. */
+#define PAGE_HINT_MAX (512 * 1024)
+
 struct pollctx {
 	struct daemon      *d;
 	struct feedstate   *fs;
 	struct feed_parser *p;
+	struct buf          page; /* used when Content-Type says HTML */
+	int                 page_on;
 };
+
+static int
+html_type(const char *ct)
+{
+	return ct && (!strncasecmp(ct, "text/html", 9) || !strncasecmp(ct, "application/xhtml+xml", 21));
+}
 
 double
 daemon_now(const struct daemon *d)
@@ -71,8 +84,14 @@ on_data(void *ud, const struct xfer_result *r, const char *data, size_t len)
 			o.charset = cs;
 		if ((c->p = feed_parser_new(&o)) == NULL)
 			return -1;
+		if (html_type(r->content_type)) {
+			buf_init(&c->page, PAGE_HINT_MAX);
+			c->page_on = 1;
+		}
 	}
 	feed_parser_feed(c->p, data, len); /* a broken document keeps what it had */
+	if (c->page_on && !c->page.truncated)
+		(void)buf_add(&c->page, data, len); /* a hint only: cut at the cap */
 	return 0;
 }
 
@@ -271,7 +290,8 @@ batch_cb(struct ev_loop *loop, ev_timer *w, int revents)
 /* Why a poll failed before anything is stored (msg), or 0 if it brought
  * something to store (or a 304). */
 static int
-poll_failed(const struct feed *f, const struct xfer_result *r, char *msg, size_t msgsz)
+poll_failed(const struct feed *f, const struct xfer_result *r, const char *hint, char *msg,
+	    size_t msgsz)
 {
 	if (r->error[0]) {
 		snprintf(msg, msgsz, "%s", r->error);
@@ -280,9 +300,11 @@ poll_failed(const struct feed *f, const struct xfer_result *r, char *msg, size_t
 	if (r->http_status == 304)
 		return 0;
 	if (f == NULL || f->not_a_feed) {
-		snprintf(msg, msgsz, "not a feed (Content-Type %s): %s",
+		snprintf(msg, msgsz, "not a feed (Content-Type %s): %s%s%s%s",
 			 r->content_type ? r->content_type : "none",
-			 f && f->bozo_reason[0] ? f->bozo_reason : "empty body");
+			 f && f->bozo_reason[0] ? f->bozo_reason : "empty body",
+			 hint ? "; the page names a feed: " : "", hint ? hint : "",
+			 hint ? " (use that URL)" : "");
 		return 1;
 	}
 	if (f->incomplete) {
@@ -301,7 +323,7 @@ poll_failed(const struct feed *f, const struct xfer_result *r, char *msg, size_t
  */
 static void
 poll_store(struct daemon *d, struct feedstate *fs, struct feed *f, struct xfer_result *r,
-	   double now)
+	   const char *hint, double now)
 {
 	struct ingest_result ir = {0};
 	struct fetch_result  out = {0};
@@ -320,7 +342,7 @@ poll_store(struct daemon *d, struct feedstate *fs, struct feed *f, struct xfer_r
 	 * each step commits alone. */
 	batch_add(d, fs);
 	outer = store_begin(d->store) == 0;
-	failed = poll_failed(f, r, msg, sizeof(msg));
+	failed = poll_failed(f, r, hint, msg, sizeof(msg));
 	if (!failed && r->http_status != 304 && f != NULL) { /* poll_failed: f is set */
 		if (store_ingest(d->store, fs->id, f, (int64_t)now, &ir) != 0) {
 			failed = 1;
@@ -426,6 +448,7 @@ struct held {
 	struct feedstate  *fs;
 	struct feed       *f;
 	struct xfer_result r; /* owns its strings */
+	char              *hint;
 	double             now;
 };
 
@@ -435,9 +458,10 @@ poll_held_full(const struct daemon *d)
 	return d->nheld >= HOLD_MAX || d->held_bytes >= HOLD_MAX_BYTES;
 }
 
-/* Takes f and r's strings: 0, or -1 if there is no memory to hold it. */
+/* Takes f, hint and r's strings: 0, or -1 if there is no memory to hold it. */
 static int
-hold(struct daemon *d, struct feedstate *fs, struct feed *f, struct xfer_result *r, double now)
+hold(struct daemon *d, struct feedstate *fs, struct feed *f, struct xfer_result *r, char *hint,
+     double now)
 {
 	struct held *h = calloc(1, sizeof(*h));
 	char         msg[512];
@@ -447,6 +471,7 @@ hold(struct daemon *d, struct feedstate *fs, struct feed *f, struct xfer_result 
 	h->fs = fs;
 	h->f = f;
 	h->r = *r;
+	h->hint = hint;
 	h->now = now;
 	r->etag = r->last_modified = r->content_type = r->final_url = r->moved_to = NULL;
 	if (d->held_tail)
@@ -462,7 +487,7 @@ hold(struct daemon *d, struct feedstate *fs, struct feed *f, struct xfer_result 
 	/* Polled on time meanwhile: the next poll as if this one was stored;
 	 * storing it sets the real one. */
 	if (!d->once && !d->stopping && !fs->removed) {
-		fs->due = poll_failed(f, &h->r, msg, sizeof(msg))
+		fs->due = poll_failed(f, &h->r, hint, msg, sizeof(msg))
 			      ? now + (double)(fs->interval > 0 ? fs->interval : d->cfg->interval)
 			      : next_success(d, fs, h->r.http_status == 304 ? NULL : f, &h->r, now);
 		sched_put(&d->sched, fs);
@@ -479,6 +504,7 @@ held_free(struct held *h)
 {
 	feed_free(h->f);
 	xfer_result_clear(&h->r);
+	free(h->hint);
 	free(h);
 }
 
@@ -502,7 +528,7 @@ held_store(struct daemon *d)
 		if (h->fs->removed)
 			log_debug("%s: removed while its poll waited; not stored", h->fs->url);
 		else
-			poll_store(d, h->fs, h->f, &h->r, h->now);
+			poll_store(d, h->fs, h->f, &h->r, h->hint, h->now);
 		held_free(h);
 		done++;
 	}
@@ -555,6 +581,7 @@ on_done(void *ud, struct xfer_result *r)
 	struct daemon    *d = c->d;
 	struct feedstate *fs = c->fs;
 	struct feed      *f = NULL;
+	char             *hint = NULL;
 	double            now = daemon_now(d);
 
 	d->in_flight--;
@@ -570,14 +597,27 @@ on_done(void *ud, struct xfer_result *r)
 		log_info("%s: transfer aborted at shutdown", fs->url);
 		goto out;
 	}
+	if (c->page_on && f && f->not_a_feed && c->page.len > 0) {
+		char **urls = NULL;
+		size_t n = discover_feeds(c->page.data, c->page.len, NULL,
+					  r->final_url ? r->final_url : fs->url, &urls);
+
+		if (n > 0)
+			hint = strdup(urls[0]);
+		discover_free(urls, n);
+	}
 	/* Behind held polls, or the lock is taken: held, in order. */
-	if ((d->held_head != NULL || batch_open(d) == STORE_BUSY) && hold(d, fs, f, r, now) == 0) {
+	if ((d->held_head != NULL || batch_open(d) == STORE_BUSY) &&
+	    hold(d, fs, f, r, hint, now) == 0) {
 		f = NULL;
+		hint = NULL;
 		goto out;
 	}
-	poll_store(d, fs, f, r, now);
+	poll_store(d, fs, f, r, hint, now);
 out:
 	feed_free(f);
+	free(hint);
+	buf_free(&c->page);
 	free(c);
 	poll_dispatch(d);
 	if (d->in_flight == 0)

@@ -389,6 +389,17 @@ out=$(GLEANER_SOCKET=$tmp/none.sock "$GLEAN" --db "$A" add "http://127.0.0.1:1/f
 expect "glean add when the URL cannot be reached: added as given, with a warning" "rc=$rc: $out" \
 	eval '[ "$rc" -eq 0 ] && contains "$out" "could not be checked" && [ "$(sq "$A" "SELECT count(*) FROM feeds")" = 4 ]'
 
+# A configured feed URL that is a web page: the error names the page's feed.
+C=$tmp/pg.conf DB=$tmp/pg.db
+{
+	config pg 0
+	printf '\n[feed "Site"]\nurl = %s/home.html\nallow_private_addresses = yes\n' "$G"
+} >"$C"
+timeout -k 5 $((60 * SLOW)) "$GLEANERD" -c "$C" -f --once >"$tmp/pg.out" 2>"$tmp/pg.err"; rc=$?
+err=$("$GLEAN" --db "$DB" feeds --json 2>&1 | "$PY" -c 'import json, sys; print(json.load(sys.stdin)[0]["last_error"])')
+expect "a feed URL that is a web page: the error names the feed the page names" "rc=$rc: $err" \
+	eval '[ "$rc" -eq 0 ] && contains "$err" "not a feed" && contains "$err" "the page names a feed: $G/feed.xml"'
+
 kill -TERM "$HTTPD"; wait "$HTTPD" 2>/dev/null
 pids=$(printf ' %s' $pids | sed "s/ $HTTPD\b//g")
 echo "articles: $pass passed, $fail failed"
