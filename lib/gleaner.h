@@ -78,6 +78,8 @@ char  *text_collapse_ws(const char *s, size_t len);
 int    text_looks_like_html(const char *s, size_t len);
 /* Decode HTML entities in place-free fashion into b (numeric and HTML5 named). */
 void   text_decode_entities(struct buf *b, const char *s, size_t len);
+/* The value of a hexadecimal digit (any case), -1 for anything else. */
+int    hex_digit(int c);
 size_t utf8_length(const char *s, size_t len); /* code points */
 
 /* url.c: URL resolution on libcurl's URL API. */

@@ -76,18 +76,6 @@ is_name_char(int c)
 	       c == '-' || c == '_' || c >= 0x80;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* A CSS escape after the backslash at s->p: up to six hex digits and an
  * optional space, or any other character as itself. */
 static int
@@ -99,7 +87,7 @@ sel_escape(struct sel *s, struct buf *b)
 	s->p++; /* the backslash */
 	if (*s->p == '\0' || *s->p == '\n')
 		return sel_fail(s, "after a backslash");
-	while (n < 6 && (h = hexval((unsigned char)*s->p)) >= 0) {
+	while (n < 6 && (h = hex_digit((unsigned char)*s->p)) >= 0) {
 		cp = cp * 16 + (uint32_t)h;
 		s->p++, n++;
 	}

@@ -346,8 +346,8 @@ add_charref(struct buf *b, uint32_t num)
 	return buf_add_utf8(b, num);
 }
 
-static int
-hexval(char c)
+int
+hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -392,8 +392,9 @@ decode_ref(struct buf *b, const char *s, size_t n, size_t k, int *err)
 			for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 				if ((num = num * 10 + (uint32_t)(s[i] - '0')) > 0x10FFFF)
 					num = 0x110000;
-		} else if (i + 1 < n && (s[i] == 'x' || s[i] == 'X') && hexval(s[i + 1]) >= 0) {
-			for (i++; i < n && (d = hexval(s[i])) >= 0; i++)
+		} else if (i + 1 < n && (s[i] == 'x' || s[i] == 'X') &&
+			   hex_digit((unsigned char)s[i + 1]) >= 0) {
+			for (i++; i < n && (d = hex_digit((unsigned char)s[i])) >= 0; i++)
 				if ((num = num * 16 + (uint32_t)d) > 0x10FFFF)
 					num = 0x110000;
 		} else
