@@ -62,6 +62,7 @@ void  cli_datetime(int64_t t, char *out, size_t outsz);		    /* local, to the mi
 void  cli_date(int64_t t, char *out, size_t outsz);		    /* local day */
 void  cli_duration(int64_t secs, char *out, size_t outsz);	    /* "15m", "2h" */
 void  cli_json_date(FILE *, int64_t t);				    /* ISO 8601 UTC or null */
+void  cli_json_int(FILE *, int64_t v, int known);			    /* v, or null if !known */
 void  cli_json_raw(FILE *, const char *json, const char *dflt);	    /* stored JSON, or dflt */
 /* Prints s padded or cut to width code points. */
 void   cli_put_col(FILE *, const char *s, size_t width);

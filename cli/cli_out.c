@@ -170,6 +170,15 @@ cli_json_date(FILE *fp, int64_t t)
 }
 
 void
+cli_json_int(FILE *fp, int64_t v, int known)
+{
+	if (known)
+		fprintf(fp, "%lld", (long long)v);
+	else
+		fputs("null", fp);
+}
+
+void
 cli_json_raw(FILE *fp, const char *json, const char *dflt)
 {
 	fputs(json && *json ? json : dflt, fp);

@@ -16,15 +16,6 @@ struct feeds_out {
 };
 
 static void
-json_setting(FILE *fp, int64_t v)
-{
-	if (v > 0)
-		fprintf(fp, "%lld", (long long)v);
-	else
-		fputs("null", fp);
-}
-
-static void
 feed_json(FILE *fp, const struct store_feed *f)
 {
 	size_t i;
@@ -53,7 +44,7 @@ feed_json(FILE *fp, const struct store_feed *f)
 	fputs(",\"last_success\":", fp);
 	cli_json_date(fp, f->last_success);
 	fputs(",\"last_status\":", fp);
-	json_setting(fp, f->last_status);
+	cli_json_int(fp, f->last_status, f->last_status > 0);
 	fputs(",\"last_error\":", fp);
 	json_put_string(fp, f->last_error);
 	fprintf(fp, ",\"error_count\":%d,\"next_poll\":", f->error_count);
@@ -67,11 +58,11 @@ feed_json(FILE *fp, const struct store_feed *f)
 	fputs(",\"key_reason\":", fp);
 	json_put_string(fp, f->key_reason);
 	fputs(",\"interval\":", fp);
-	json_setting(fp, f->interval);
+	cli_json_int(fp, f->interval, f->interval > 0);
 	fprintf(fp, ",\"full_text\":%s,\"max_age\":", f->full_text ? "true" : "false");
-	json_setting(fp, f->max_age);
+	cli_json_int(fp, f->max_age, f->max_age > 0);
 	fputs(",\"max_items\":", fp);
-	json_setting(fp, f->max_items);
+	cli_json_int(fp, f->max_items, f->max_items > 0);
 	fputc('}', fp);
 }
 

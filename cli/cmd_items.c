@@ -21,15 +21,6 @@ item_json(FILE *fp, const struct store_item *it, int full)
 	item_json_article(fp, it, full, NULL);
 }
 
-static void
-json_int_or_null(FILE *fp, int64_t v, int64_t none)
-{
-	if (v == none)
-		fputs("null", fp);
-	else
-		fprintf(fp, "%lld", (long long)v);
-}
-
 /* The stored article as a JSON object (glean(1), show --format json). */
 static void
 article_json(FILE *fp, const struct store_article *a)
@@ -41,7 +32,7 @@ article_json(FILE *fp, const struct store_article *a)
 	fputs(",\"status\":", fp);
 	json_put_string(fp, a->status);
 	fputs(",\"http_status\":", fp);
-	json_int_or_null(fp, a->http_status, 0);
+	cli_json_int(fp, a->http_status, a->http_status != 0);
 	fputs(",\"error\":", fp);
 	json_put_string(fp, a->error);
 	fprintf(fp, ",\"attempts\":%d,\"fetched_at\":", a->attempts);
@@ -63,7 +54,7 @@ article_json(FILE *fp, const struct store_article *a)
 	fputs(",\"lead_image\":", fp);
 	json_put_string(fp, a->lead_image);
 	fputs(",\"word_count\":", fp);
-	json_int_or_null(fp, a->word_count, -1);
+	cli_json_int(fp, a->word_count, a->word_count != -1);
 	fputs(",\"html\":", fp);
 	json_put_string(fp, a->html);
 	fputs(",\"text\":", fp);
