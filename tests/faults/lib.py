@@ -44,15 +44,6 @@ class Suite:
         sys.stdout.flush()
         return cond
 
-    def xfail(self, name, cond, why, detail=""):
-        """A known issue: reported, not counted as a failure while it lasts."""
-        if cond:
-            self.passed += 1
-            print("ok   %s (was a known issue: %s)" % (name, why))
-        else:
-            print("XFAIL %s\n     known issue: %s\n     %s" % (name, why, str(detail)[:1000]))
-        sys.stdout.flush()
-
     def note(self, msg):
         print("# note: " + msg)
         sys.stdout.flush()
